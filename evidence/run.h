@@ -1,0 +1,95 @@
+// Run: everything the checkers judge, loaded from one run directory (journal.jsonl plus the
+// decoded WALs in logs/). A Verdict is what one checker says about a Run.
+//
+// Checkers are pure functions `Verdict CheckX(const Run&)`: no clocks, files or sockets.
+// Plain data, no thread-safety concerns.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "evidence/raft_log.h"
+
+namespace raftlab::evidence {
+
+struct PeerProgress {
+  uint64_t match = 0;
+  uint64_t next = 0;
+  std::string state;
+};
+
+// One successful poll of one member's raft.status (journal kind "sample", ok:true).
+struct RaftSample {
+  int64_t mono_ns = 0;
+  std::string member;          // lab name, "n1"
+  uint64_t id = 0;             // etcd member id
+  uint64_t term = 0;
+  uint64_t vote = 0;
+  uint64_t commit = 0;
+  uint64_t applied = 0;
+  uint64_t lead = 0;
+  std::string state;           // StateLeader, StateFollower, StateCandidate, StatePreCandidate
+  std::map<uint64_t, PeerProgress> progress;   // leader only; includes itself
+};
+
+enum class OpOutcome { kOk, kFail, kUnknown, kPending };
+
+// A client operation: its invoke joined with its completion (journal kind "op").
+struct ClientOp {
+  int64_t op_id = 0;
+  int64_t client = 0;
+  std::string f;               // put, get, delete
+  std::string key;
+  std::string value;           // written value (put) or read value (get, when found)
+  bool found = false;          // get only
+  bool serializable = false;
+  std::string via;
+  int64_t revision = 0;
+  int64_t invoke_ns = 0;
+  int64_t complete_ns = 0;     // 0 while pending
+  OpOutcome outcome = OpOutcome::kPending;
+  std::string error;
+};
+
+struct HashKvRecord {
+  int64_t mono_ns = 0;
+  std::string member;
+  int64_t revision = 0;
+  uint64_t hash = 0;
+  int64_t compact_revision = 0;
+};
+
+struct MembershipRecord {
+  int64_t mono_ns = 0;
+  std::vector<std::string> voters;
+  std::vector<std::string> learners;
+};
+
+struct Run {
+  std::string dir;
+  std::vector<RaftSample> samples;               // in journal order
+  std::vector<ClientOp> ops;                     // in invoke order
+  std::vector<HashKvRecord> hashkvs;
+  std::vector<MembershipRecord> memberships;     // in order; first is the initial config
+  std::map<std::string, RaftLog> logs;           // member name -> decoded WAL
+  std::map<uint64_t, std::string> member_names;  // etcd id -> lab name
+};
+
+enum class Validity { kOk, kViolated, kUnknown };
+const char* ValidityName(Validity v);   // "ok", "violated", "unknown"
+
+struct Verdict {
+  std::string checker;                 // "election_safety", ...
+  std::string property;                // one line: the property judged
+  Validity validity = Validity::kOk;
+  std::vector<std::string> evidence;   // lines that justify the verdict either way
+};
+
+// Worst wins: violated > unknown > ok.
+Validity Merge(Validity a, Validity b);
+
+}  // namespace raftlab::evidence
