@@ -1,0 +1,62 @@
+// Small helpers shared by the Raft checkers (check_*.cc): naming members, relative times and
+// log entries in evidence lines, and bounding the number of lines a verdict carries.
+//
+// Evidence times are seconds relative to the run's first sample ("t=3.201s"). Members are named
+// by their lab name when the Run knows it ("n2"), else by their etcd id in hex. Pure functions
+// over a Run, no I/O; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "evidence/run.h"
+
+namespace raftlab::evidence {
+
+// The time origin of evidence lines: the smallest sample mono_ns; without samples, the
+// earliest op invoke; else 0.
+int64_t TimeOrigin(const Run& run);
+
+// "3.201s": (mono_ns - origin) in seconds with millisecond precision.
+std::string RelSeconds(int64_t origin, int64_t mono_ns);
+
+// etcd's way of writing an id: lowercase hex without padding.
+std::string HexId(uint64_t id);
+
+// etcd id -> lab name, from the samples' ids and then run.member_names (which wins).
+std::map<uint64_t, std::string> IdNames(const Run& run);
+
+// Lab name for an etcd member id from `names` (see IdNames), else the id in hex; 0 is "none".
+std::string MemberName(const std::map<uint64_t, std::string>& names, uint64_t id);
+
+// Lab name -> etcd id, from run.member_names and the samples. Absent when unknown.
+std::map<std::string, uint64_t> MemberIds(const Run& run);
+
+// "(30, term 2, put k=v)"; the summary comes from the decoded request when there is one.
+std::string DescribeEntry(const LogEntry& e);
+
+// Two entries hold the same thing: equal index, term, type and data digest.
+bool SameEntry(const LogEntry& a, const LogEntry& b);
+
+// "n1,n2,n3"
+std::string JoinNames(const std::vector<std::string>& names, const char* sep = ",");
+
+// Appends `line` to `lines` unless `cap` lines are already there; counts what was left off.
+// Finish with AppendLeftOff to add one "... and N more" line.
+class EvidenceList {
+ public:
+  explicit EvidenceList(size_t cap) : cap_(cap) {}
+  void Add(std::string line);
+  size_t size() const { return lines_.size() + left_off_; }
+  // The kept lines plus, if any were dropped, "... and N more <what>".
+  std::vector<std::string> Take(const std::string& what);
+
+ private:
+  size_t cap_;
+  size_t left_off_ = 0;
+  std::vector<std::string> lines_;
+};
+
+}  // namespace raftlab::evidence

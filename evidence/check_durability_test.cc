@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "evidence/check_test_util.h"
+#include "evidence/checkers.h"
+
+namespace raftlab::evidence {
+namespace {
+using namespace checktest;
+
+TEST(Durability, AckedPutsInEveryCommittedLogPass) {
+  Verdict v = CheckDurability(GoodRun());
+  EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "3 of 3 acknowledged puts present in the committed logs of n1,n2,n3; "
+                          "0 WAL overwrites, none below a reported commit"))
+      << Dump(v);
+}
+
+TEST(Durability, FailedAndUnknownPutsNeedNotBePresent) {
+  evidence::Run run = GoodRun();
+  run.ops.push_back(Put(4, "c", "1", 100, 120, OpOutcome::kFail));
+  run.ops.push_back(Put(5, "c", "2", 100, 120, OpOutcome::kUnknown));
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kOk);
+}
+
+TEST(Durability, LostAckedWriteFails) {
+  evidence::Run run = GoodRun();
+  run.ops.push_back(Put(4, "c", "7", 100, 1200));
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kViolated) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "lost acked write: put c=7 (op 4, acked at t=1.200s via n1) is in no "
+                          "member's log: n1 (log 1-4, commit 4), n2 (log 1-4, commit 4), "
+                          "n3 (log 1-4, commit 4)"))
+      << Dump(v);
+}
+
+TEST(Durability, AckedWriteMissingFromOneMemberFails) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"].entries[2] = Entry(3, 2, "put", "zz", "0");
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kViolated) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "acked write missing: put b=2 (op 2, acked at t=0.045s via n1) absent "
+                          "from n3 (holds (3, term 2, put zz=0) at 3)"))
+      << Dump(v);
+}
+
+TEST(Durability, PresentOnlyAboveEveryCommitIsUnknown) {
+  evidence::Run run = GoodRun();
+  for (const char* m : {"n1", "n2", "n3"}) run.logs[m].entries.push_back(Entry(5, 2, "put", "c", "1"));
+  run.ops.push_back(Put(4, "c", "1", 100, 130));
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n1 holds it, but no hard state commits it")) << Dump(v);
+}
+
+TEST(Durability, CommittedByAnotherMemberCounts) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"].hard_states.back().commit = 2;   // n3's persisted commit lags
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kOk) << Dump(CheckDurability(run));
+}
+
+TEST(Durability, SnapshotStartedLogIsUnknownForOlderWrites) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"] = Log({Entry(4, 2, "put", "a", "3")}, {{2, kN1, 4}});
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "at index 2, below n3's log (log 4-4, commit 4; snapshot or purged WAL)"))
+      << Dump(v);
+}
+
+TEST(Durability, RemovedMembersAreNotAsked) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"].entries.resize(1);
+  MembershipRecord m;
+  m.mono_ns = Ms(20);
+  m.voters = {"n1", "n2"};
+  run.memberships.push_back(m);
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kOk) << Dump(CheckDurability(run));
+}
+
+TEST(Durability, OverwriteOfAnUncommittedEntryPasses) {
+  evidence::Run run = GoodRun();
+  Truncation t;
+  t.at_index = 5;
+  t.discarded = {Entry(5, 2, "put", "u", "1")};
+  t.replaced_by = Entry(5, 3);
+  run.logs["n1"].truncations.push_back(t);
+  run.logs["n1"].entries.push_back(Entry(5, 3));
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "1 WAL overwrites, none below a reported commit")) << Dump(v);
+}
+
+TEST(Durability, OverwriteBelowAReportedCommitFails) {
+  evidence::Run run = GoodRun();
+  // n3 reported commit 4 in term 2 (sample 8), yet its replay overwrote (4, term 2) in term 3.
+  Truncation t;
+  t.at_index = 4;
+  t.discarded = {Entry(4, 2, "put", "a", "3")};
+  t.replaced_by = Entry(4, 3);
+  run.logs["n3"].truncations.push_back(t);
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kViolated) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n3: (4, term 2, put a=3) was overwritten by (4, term 3, noop) although "
+                          "n3 had reported commit 4 in term 2 (sample 8, t=0.110s)"))
+      << Dump(v);
+}
+
+TEST(Durability, NoLogsIsUnknown) {
+  evidence::Run run = GoodRun();
+  run.logs.clear();
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kUnknown);
+}
+
+}  // namespace
+}  // namespace raftlab::evidence

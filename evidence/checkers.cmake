@@ -1,0 +1,20 @@
+# The Raft checkers (pure functions over a Run), their registry, the loader of a run directory
+# and `raftlab check run`. Included from evidence/CMakeLists.txt.
+add_library(raftlab_checkers STATIC
+  quorum.cc
+  check_common.cc
+  check_election_safety.cc
+  check_term_monotonic.cc
+  check_commit_quorum.cc
+  check_log_matching.cc
+  check_state_machine_safety.cc
+  check_durability.cc
+  check_membership.cc
+  checkers.cc)
+target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common)
+
+foreach(t election_safety term_monotonic commit_quorum log_matching state_machine_safety
+          durability membership)
+  raftlab_test(check_${t}_test SOURCES check_${t}_test.cc LIBS raftlab_checkers)
+endforeach()
+raftlab_test(checkers_test SOURCES checkers_test.cc LIBS raftlab_checkers)

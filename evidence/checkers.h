@@ -1,0 +1,65 @@
+// The Raft checkers and their registry.
+//
+// Each checker is a pure function `Verdict CheckX(const Run&)` (no clocks, files or sockets)
+// that judges one property of Raft over a loaded run (run_loader.h) and returns ok, violated or
+// unknown with the evidence lines that justify the answer either way. Times in evidence are
+// seconds since the run's first sample. One file per checker: evidence/check_<name>.cc.
+//
+// RunAllCheckers runs every registered checker in registry order. The registry is a constant
+// table in checkers.cc; the linearizability checker plugs in there (see the marked line).
+// Everything here is thread-safe: no shared mutable state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "evidence/run.h"
+
+namespace raftlab::evidence {
+
+// At most one leader per term, over every sample (a leader's own state and followers' `lead`)
+// and no member voting twice in one term in its WAL hard states.
+Verdict CheckElectionSafety(const Run& run);
+
+// Each member's term never decreases across its samples (restarts included) nor across its
+// WAL hard states.
+Verdict CheckTermMonotonic(const Run& run);
+
+// A leader's commit index advances only to an index a quorum of voters' match covers, and only
+// to an entry of the leader's current term.
+Verdict CheckCommitQuorum(const Run& run);
+
+// Equal (index, term) in two members' logs implies equal entries and equal prefixes.
+Verdict CheckLogMatching(const Run& run);
+
+// No two members hold different committed entries at one index; HashKV equal per revision.
+Verdict CheckStateMachineSafety(const Run& run);
+
+// Every acknowledged put is in every member's committed log at the end, and no member
+// overwrote an entry at or below a commit index it had reported.
+Verdict CheckDurability(const Run& run);
+
+// Consecutive voter sets differ by at most one member, so old and new majorities overlap.
+Verdict CheckMembership(const Run& run);
+
+using CheckerFn = Verdict (*)(const Run&);
+
+struct CheckerInfo {
+  const char* name;       // "election_safety": the verdict's `checker`
+  const char* property;   // one line: what is judged
+  CheckerFn fn;
+};
+
+// Every checker, in the order RunAllCheckers runs them.
+const std::vector<CheckerInfo>& AllCheckers();
+
+// Runs `checkers` on `run`; each verdict's checker and property are set from the registry.
+std::vector<Verdict> RunCheckers(const Run& run, const std::vector<CheckerInfo>& checkers);
+
+// RunCheckers(run, AllCheckers()).
+std::vector<Verdict> RunAllCheckers(const Run& run);
+
+// Worst of all verdicts (violated > unknown > ok); ok for none.
+Validity Overall(const std::vector<Verdict>& verdicts);
+
+}  // namespace raftlab::evidence
