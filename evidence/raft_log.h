@@ -18,6 +18,7 @@ enum class EntryType { kNormal = 0, kConfChange = 1, kConfChangeV2 = 2 };
 //   "delete"      InternalRaftRequest.delete_range (key, range_end)
 //   "txn"         InternalRaftRequest.txn          (summary says what it holds)
 //   "lease_grant", "lease_revoke", "compaction", "alarm", "auth", "other_internal"
+//   "range"       InternalRaftRequest.range        (key, range_end)
 //   "v2"          a v2 etcdserverpb.Request        (method, path in key, val in value)
 //   "conf_change" raftpb.ConfChange                (conf_* fields below)
 //   "undecodable" none of the above parsed
@@ -36,6 +37,8 @@ struct DecodedRequest {
   std::vector<std::string> conf_peer_urls;
   bool conf_is_learner = false;
   bool conf_is_promote = false;
+
+  bool operator==(const DecodedRequest&) const = default;
 };
 
 struct LogEntry {
@@ -45,12 +48,16 @@ struct LogEntry {
   uint32_t data_crc = 0;            // CRC-32C of the raw data: equal entries have equal digests
   uint64_t data_size = 0;
   DecodedRequest request;
+
+  bool operator==(const LogEntry&) const = default;
 };
 
 struct HardState {
   uint64_t term = 0;
   uint64_t vote = 0;
   uint64_t commit = 0;
+
+  bool operator==(const HardState&) const = default;
 };
 
 // One overwrite seen during replay: `discarded` entries (index >= at_index) were replaced,
@@ -61,6 +68,8 @@ struct Truncation {
   LogEntry replaced_by;
   std::string wal_file;             // segment holding the overwriting entry
   uint64_t file_offset = 0;
+
+  bool operator==(const Truncation&) const = default;
 };
 
 // A type-5 (snapshot) WAL record. `log_jump` is true when it sat above the last entry, i.e.
@@ -69,6 +78,8 @@ struct SnapshotMark {
   uint64_t index = 0;
   uint64_t term = 0;
   bool log_jump = false;
+
+  bool operator==(const SnapshotMark&) const = default;
 };
 
 // A problem found while reading; reading goes on where it safely can.
@@ -76,6 +87,8 @@ struct WalProblem {
   std::string file;
   uint64_t offset = 0;
   std::string what;                 // "crc mismatch: want 0x..., got 0x...", "torn record", ...
+
+  bool operator==(const WalProblem&) const = default;
 };
 
 struct RaftLog {
@@ -88,6 +101,11 @@ struct RaftLog {
   std::vector<SnapshotMark> snapshots;
   std::vector<WalProblem> problems;
   std::vector<std::string> files;   // segments read, in order
+  // Benign findings that are not problems, e.g. the torn last record a crash leaves behind
+  // (etcd itself treats it as the end of the log).
+  std::vector<WalProblem> notes;
+
+  bool operator==(const RaftLog&) const = default;
 
   // The last committed index according to the last hard state (0 if none).
   uint64_t LastCommit() const { return hard_states.empty() ? 0 : hard_states.back().commit; }
