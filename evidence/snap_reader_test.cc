@@ -5,29 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include "etcd/etcdserver/api/snap/snappb/snap.pb.h"
-#include "etcd/raft/raftpb/raft.pb.h"
-#include "evidence/crc32c.h"
+#include "evidence/wal_test_util.h"
 
 namespace raftlab::evidence {
 namespace {
 
-std::string SnapBytes(uint64_t index, uint64_t term, std::vector<uint64_t> voters, std::vector<uint64_t> learners,
-                      bool corrupt_crc = false) {
-  raftpb::Snapshot s;
-  s.set_data(R"({"Root":{"Path":"/"}})");
-  s.mutable_metadata()->set_index(index);
-  s.mutable_metadata()->set_term(term);
-  for (uint64_t v : voters) s.mutable_metadata()->mutable_conf_state()->add_voters(v);
-  for (uint64_t l : learners) s.mutable_metadata()->mutable_conf_state()->add_learners(l);
-  snappb::snapshot outer;
-  outer.set_data(s.SerializeAsString());
-  outer.set_crc(crc32c::Value(outer.data()) ^ (corrupt_crc ? 1u : 0u));
-  return outer.SerializeAsString();
-}
-
 TEST(SnapReader, DecodesConfStateAndChecksCrc) {
-  SnapFile f = DecodeSnap("0000000000000002-0000000000000065.snap", SnapBytes(101, 2, {1, 2, 3}, {4}));
+  SnapFile f = DecodeSnap("0000000000000002-0000000000000065.snap", SnapFileForTest(101, 2, {1, 2, 3}, {4}));
   EXPECT_TRUE(f.crc_ok);
   EXPECT_TRUE(f.problems.empty());
   EXPECT_EQ(f.index, 101u);
@@ -38,7 +22,7 @@ TEST(SnapReader, DecodesConfStateAndChecksCrc) {
 }
 
 TEST(SnapReader, CrcMismatchIsAProblem) {
-  SnapFile f = DecodeSnap("0000000000000002-0000000000000065.snap", SnapBytes(101, 2, {1}, {}, true));
+  SnapFile f = DecodeSnap("0000000000000002-0000000000000065.snap", SnapFileForTest(101, 2, {1}, {}, true));
   EXPECT_FALSE(f.crc_ok);
   ASSERT_EQ(f.problems.size(), 1u);
   EXPECT_NE(f.problems[0].find("crc mismatch"), std::string::npos);
@@ -46,7 +30,7 @@ TEST(SnapReader, CrcMismatchIsAProblem) {
 }
 
 TEST(SnapReader, NameAndMetadataMustAgree) {
-  SnapFile f = DecodeSnap("0000000000000002-0000000000000066.snap", SnapBytes(101, 2, {1}, {}));
+  SnapFile f = DecodeSnap("0000000000000002-0000000000000066.snap", SnapFileForTest(101, 2, {1}, {}));
   ASSERT_EQ(f.problems.size(), 1u);
   EXPECT_NE(f.problems[0].find("name says"), std::string::npos);
 }
@@ -63,8 +47,8 @@ TEST(SnapReader, ReadsADirectoryInNameOrderSkippingTheDb) {
              ("raftlab-snap-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "0000000000000003-00000000000000c9.snap", std::ios::binary) << SnapBytes(201, 3, {1, 2}, {});
-  std::ofstream(dir / "0000000000000002-0000000000000065.snap", std::ios::binary) << SnapBytes(101, 2, {1}, {});
+  std::ofstream(dir / "0000000000000003-00000000000000c9.snap", std::ios::binary) << SnapFileForTest(201, 3, {1, 2}, {});
+  std::ofstream(dir / "0000000000000002-0000000000000065.snap", std::ios::binary) << SnapFileForTest(101, 2, {1}, {});
   std::ofstream(dir / "db") << "bbolt";
   std::ofstream(dir / "00000000000000c9.snap.db") << "bbolt";
   auto files = ReadSnapDir(dir.string());

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "etcd/etcdserver/api/snap/snappb/snap.pb.h"
 #include "etcd/etcdserver/etcdserverpb/etcdserver.pb.h"
 #include "etcd/etcdserver/etcdserverpb/raft_internal.pb.h"
 #include "etcd/raft/raftpb/raft.pb.h"
@@ -100,6 +101,20 @@ std::string ConfChangePayloadForTest(int type, uint64_t node_id, const std::stri
   cc.set_node_id(node_id);
   if (!context.empty()) cc.set_context(context);
   return cc.SerializeAsString();
+}
+
+std::string SnapFileForTest(uint64_t index, uint64_t term, const std::vector<uint64_t>& voters,
+                            const std::vector<uint64_t>& learners, bool corrupt_crc) {
+  raftpb::Snapshot s;
+  s.set_data(R"({"Root":{"Path":"/"}})");
+  s.mutable_metadata()->set_index(index);
+  s.mutable_metadata()->set_term(term);
+  for (uint64_t v : voters) s.mutable_metadata()->mutable_conf_state()->add_voters(v);
+  for (uint64_t l : learners) s.mutable_metadata()->mutable_conf_state()->add_learners(l);
+  snappb::snapshot outer;
+  outer.set_data(s.SerializeAsString());
+  outer.set_crc(crc32c::Value(outer.data()) ^ (corrupt_crc ? 1u : 0u));
+  return outer.SerializeAsString();
 }
 
 std::string SegmentNameForTest(uint64_t seq, uint64_t index) {

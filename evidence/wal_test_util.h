@@ -1,10 +1,11 @@
-// Test support: builds etcd WAL segments byte by byte (frames, padding, rolling CRC-32C) and the
+// Test support: builds etcd WAL segments (and .snap files) byte by byte (frames, padding, rolling CRC-32C) and the
 // payloads etcd puts in entries, so that reader tests can describe a WAL in a few lines and then
 // damage it precisely. Used by tests (and benchmarks) only. Not thread-safe; no syscalls.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "evidence/raft_log.h"
 #include "evidence/wal_format.h"
@@ -49,6 +50,10 @@ std::string PutPayloadForTest(const std::string& key, const std::string& value, 
 std::string DeletePayloadForTest(const std::string& key, const std::string& range_end);
 std::string V2PutPayloadForTest(const std::string& path, const std::string& val);
 std::string ConfChangePayloadForTest(int type, uint64_t node_id, const std::string& context);
+
+// A .snap file's bytes: snappb.snapshot{crc, raftpb.Snapshot{store JSON, metadata}}.
+std::string SnapFileForTest(uint64_t index, uint64_t term, const std::vector<uint64_t>& voters,
+                            const std::vector<uint64_t>& learners, bool corrupt_crc = false);
 
 // Segment name for (seq, index): "%016x-%016x.wal".
 std::string SegmentNameForTest(uint64_t seq, uint64_t index);
