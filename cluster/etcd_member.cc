@@ -1,0 +1,40 @@
+#include "cluster/etcd_member.h"
+
+#include "cluster/topology.h"
+
+namespace raftlab::cluster {
+
+std::vector<std::string> EtcdArgv(const EtcdMemberSpec& spec) {
+  std::vector<std::string> argv = {
+      spec.etcd_binary,
+      "--name=" + spec.name,
+      "--data-dir=" + spec.data_dir,
+      "--listen-client-urls=" + ClientUrl(spec.name),
+      "--advertise-client-urls=" + ClientUrl(spec.name),
+      "--listen-peer-urls=" + PeerUrl(spec.name),
+      "--initial-advertise-peer-urls=" + PeerUrl(spec.name),
+      "--initial-cluster=" + spec.initial_cluster,
+      "--initial-cluster-state=" + std::string(spec.join_existing ? "existing" : "new"),
+      "--initial-cluster-token=raftlab",
+      "--heartbeat-interval=" + std::to_string(spec.flags.heartbeat_ms),
+      "--election-timeout=" + std::to_string(spec.flags.election_ms),
+      "--logger=zap",
+      "--log-outputs=stderr",
+  };
+  if (spec.flags.pre_vote) argv.push_back("--pre-vote=true");
+  if (spec.flags.snapshot_count > 0) argv.push_back("--snapshot-count=" + std::to_string(spec.flags.snapshot_count));
+  if (!spec.wal_dir.empty()) argv.push_back("--wal-dir=" + spec.wal_dir);
+  return argv;
+}
+
+std::string ValidateEtcdFlags(const EtcdFlags& f) {
+  if (f.heartbeat_ms == 0) return "--heartbeat-ms must be > 0";
+  if (f.election_ms == 0) return "--election-ms must be > 0";
+  if (f.election_ms < 5 * f.heartbeat_ms)
+    return "--election-ms (" + std::to_string(f.election_ms) + ") must be at least 5 x --heartbeat-ms (" +
+           std::to_string(f.heartbeat_ms) + ")";
+  if (f.election_ms > 50000) return "--election-ms must be at most 50000 (etcd's limit)";
+  return "";
+}
+
+}  // namespace raftlab::cluster

@@ -1,0 +1,454 @@
+#include "cluster/lab.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "cluster/leftovers.h"
+#include "common/clock.h"
+#include "common/http_get.h"
+#include "common/subprocess.h"
+#include "evidence/raft_status.h"
+
+namespace raftlab::cluster {
+namespace {
+
+std::string ExitDescription(int status) {
+  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+  return "exit " + std::to_string(WEXITSTATUS(status));
+}
+
+Result<evidence::RaftSample> PollRaftStatus(const std::string& name, int timeout_ms) {
+  Result<HttpReply> r = HttpGet(MemberIp(name), kClientPort, "/debug/vars", timeout_ms);
+  if (!r.ok()) return r.status();
+  if (r->status != 200) return Unavailable("HTTP " + std::to_string(r->status) + " from " + name);
+  return evidence::ParseDebugVars(r->body);
+}
+
+}  // namespace
+
+Lab::Lab(LabPaths paths, std::unique_ptr<HostAgent> agent)
+    : paths_(std::move(paths)), agent_(std::move(agent)) {
+  supervisor_ = std::thread([this] { Supervise(); });
+}
+
+Lab::~Lab() {
+  stop_supervisor_ = true;
+  supervisor_.join();
+}
+
+bool Lab::IsUp() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return up_;
+}
+
+std::vector<std::string> Lab::MemberNames() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& [name, m] : members_) names.push_back(name);
+  return names;
+}
+
+Status Lab::CheckMember(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!up_) return FailedPrecondition("no lab is up: run `raftlab up` first");
+  if (members_.count(name) != 0) return Status::Ok();
+  std::string known;
+  for (const auto& [n, m] : members_) known += (known.empty() ? "" : ", ") + n;
+  return NotFound("unknown member '" + name + "' (members: " + known + ")");
+}
+
+std::string Lab::JournalPath() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return journal_ ? journal_->path() : "";
+}
+
+Status Lab::Up(const UpOptions& options, const Progress& progress) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (up_) return AlreadyExists("a lab is already up (" + std::to_string(members_.size()) +
+                                  " members): run `raftlab down` first");
+  }
+  if (options.members < 1 || options.members > kMaxMembers)
+    return InvalidArgument("--members must be between 1 and " + std::to_string(kMaxMembers));
+  if (std::string why = ValidateEtcdFlags(options.flags); !why.empty()) return InvalidArgument(why);
+  if (!IsExecutable(options.etcd_binary))
+    return FailedPrecondition("etcd binary not found at " + options.etcd_binary +
+                              ": install Debian's etcd-server (scripts/setup.sh does) or pass --etcd PATH");
+  if (options.journal_path.empty()) return InvalidArgument("no journal path");
+
+  // A crashed earlier lab may have left namespaces, links or processes: clear them first.
+  for (const auto& line : RemoveLeftovers(paths_.state_dir)) progress("cleaned up after an earlier lab: " + line);
+
+  Result<std::unique_ptr<evidence::Exporter>> exporter = evidence::Exporter::Start(options.exporter_address);
+  if (!exporter.ok()) return exporter.status();
+  Result<std::unique_ptr<evidence::Journal>> journal = evidence::Journal::Open(options.journal_path);
+  if (!journal.ok()) return journal.status();
+
+  std::lock_guard<std::mutex> lock(mu_);
+  options_ = options;
+  exporter_ = std::move(*exporter);
+  journal_ = std::move(*journal);
+  journal_->Record("session", {{"event", "start"}, {"members", options.members},
+                               {"flags", {{"heartbeat_ms", options.flags.heartbeat_ms},
+                                          {"election_ms", options.flags.election_ms},
+                                          {"pre_vote", options.flags.pre_vote},
+                                          {"snapshot_count", options.flags.snapshot_count},
+                                          {"sample_interval_ms", options.sample_interval_ms}}}});
+
+  auto fail = [&](const Status& s) {
+    journal_->Record("action", {{"name", "up"}, {"ok", false}, {"error", s.ToString()}});
+    for (auto& [name, m] : members_) if (m.running) agent_->Signal(m.pid, SIGKILL);
+    members_.clear();
+    RemoveLeftovers(paths_.state_dir);
+    std::filesystem::remove_all(paths_.state_dir + "/members");
+    std::filesystem::remove(paths_.StateFile());
+    journal_.reset();
+    exporter_.reset();
+    return s;
+  };
+
+  progress("creating the lab network (namespace " + std::string(kBridgeNetns) + ", bridge " + kBridge + ", uplink " + kUplink + ")");
+  if (Status s = agent_->CreateFabric(); !s.ok()) return fail(s);
+  std::string initial_cluster;
+  for (int i = 1; i <= options.members; ++i)
+    initial_cluster += (i > 1 ? "," : "") + MemberName(i) + "=" + PeerUrl(MemberName(i));
+  for (int i = 1; i <= options.members; ++i) {
+    const std::string name = MemberName(i);
+    progress("creating host " + MemberNetns(name) + " at " + MemberIp(name));
+    if (Status s = agent_->CreateHost(name); !s.ok()) return fail(s);
+    Member& m = members_[name];
+    m.name = name;
+    m.spec.etcd_binary = options.etcd_binary;
+    m.spec.name = name;
+    m.spec.data_dir = paths_.DataDir(name);
+    m.spec.initial_cluster = initial_cluster;
+    m.spec.flags = options.flags;
+    m.client = std::make_shared<driver::EtcdClient>(ClientEndpoint(name));
+  }
+  for (auto& [name, m] : members_) {
+    progress("starting etcd " + name + " (" + ClientUrl(name) + ")");
+    if (Status s = StartMember(&m); !s.ok()) return fail(s);
+  }
+  up_ = true;
+  Persist();
+  mu_.unlock();
+  Status ready = WaitForLeader(options.ready_timeout_ms, progress);
+  mu_.lock();
+  if (!ready.ok()) {
+    up_ = false;
+    return fail(ready);
+  }
+  RefreshMemberIds();
+  evidence::SamplerOptions so;
+  so.interval_ms = options.sample_interval_ms;
+  sampler_ = std::make_unique<evidence::Sampler>(journal_.get(), exporter_.get(), so,
+                                                 [this] { return NamesById(); });
+  for (const auto& [name, m] : members_) sampler_->AddMember(name, MemberIp(name), kClientPort);
+  Json membership = {{"voters", Json::array()}, {"learners", Json::array()}, {"ids", Json::object()}};
+  for (const auto& [name, m] : members_) {
+    membership[m.learner ? "learners" : "voters"].push_back(name);
+    membership["ids"][name] = driver::IdToHex(m.id);
+  }
+  journal_->Record("membership", membership);
+  journal_->Record("action", {{"name", "up"}, {"ok", true}, {"members", options.members}});
+  Persist();
+  return Status::Ok();
+}
+
+Status Lab::StartMember(Member* m) {
+  RL_RETURN_IF_ERROR(MakeDirs(paths_.MemberDir(m->name)));
+  Result<pid_t> pid = agent_->StartOnHost(m->name, EtcdArgv(m->spec), paths_.LogPath(m->name));
+  if (!pid.ok()) return pid.status();
+  m->pid = *pid;
+  m->running = true;
+  journal_->Record("member", {{"member", m->name}, {"event", "started"}, {"pid", m->pid},
+                              {"argv", EtcdArgv(m->spec)}});
+  return Status::Ok();
+}
+
+Status Lab::WaitForLeader(int timeout_ms, const Progress& progress) {
+  const int64_t start = MonoNowNs();
+  const int64_t deadline = start + static_cast<int64_t>(timeout_ms) * 1'000'000;
+  int64_t next_report = start + 1'000'000'000;
+  std::vector<std::string> names = MemberNames();
+  for (;;) {
+    std::string summary;
+    std::set<uint64_t> leaders;
+    bool all_answer = true;
+    for (const auto& name : names) {
+      Result<evidence::RaftSample> s = PollRaftStatus(name, 300);
+      if (!s.ok()) {
+        all_answer = false;
+        summary += " " + name + "=no answer";
+        continue;
+      }
+      leaders.insert(s->lead);
+      summary += " " + name + "=" + evidence::RoleFromState(s->state) + "/term " + std::to_string(s->term);
+    }
+    if (all_answer && leaders.size() == 1 && *leaders.begin() != 0) {
+      progress("cluster ready in " + std::to_string((MonoNowNs() - start) / 1'000'000) + " ms:" + summary);
+      return Status::Ok();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [name, m] : members_)
+        if (!m.running)
+          return Unavailable("etcd " + name + " exited (" + m.last_exit + ") during start; see " +
+                             paths_.LogPath(name));
+    }
+    if (MonoNowNs() > deadline)
+      return Timeout("no agreed leader after " + std::to_string(timeout_ms / 1000) + " s:" + summary);
+    if (MonoNowNs() > next_report) {
+      progress("waiting for a leader (" + std::to_string((MonoNowNs() - start) / 1'000'000'000) + " s):" + summary);
+      next_report += 1'000'000'000;
+    }
+    SleepMs(100);
+  }
+}
+
+void Lab::RefreshMemberIds() {
+  for (auto& [name, m] : members_) {
+    if (!m.running) continue;
+    Result<std::vector<driver::EtcdMember>> list = m.client->MemberList(driver::Millis(2000));
+    if (!list.ok()) continue;
+    for (const auto& em : *list) {
+      for (auto& [n2, m2] : members_) {
+        if (!em.peer_urls.empty() && em.peer_urls[0] == PeerUrl(n2)) {
+          m2.id = em.id;
+          m2.learner = em.is_learner;
+        }
+      }
+    }
+    return;
+  }
+}
+
+std::map<uint64_t, std::string> Lab::NamesById() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<uint64_t, std::string> out;
+  for (const auto& [name, m] : members_) if (m.id != 0) out[m.id] = name;
+  return out;
+}
+
+Result<std::vector<std::string>> Lab::Down() {
+  std::unique_ptr<evidence::Sampler> sampler;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sampler = std::move(sampler_);
+  }
+  sampler.reset();   // joins the sampler's threads outside the lab's mutex
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> removed;
+  for (auto& [name, m] : members_) {
+    if (m.running) agent_->Signal(m.pid, SIGKILL);
+  }
+  // Keep each member's own log beside the journal: it is evidence, the lab's state is not.
+  if (journal_) {
+    std::filesystem::path logs = std::filesystem::path(journal_->path()).parent_path() / "etcd";
+    for (const auto& [name, m] : members_) {
+      std::error_code ec;
+      std::filesystem::create_directories(logs, ec);
+      std::filesystem::copy_file(paths_.LogPath(name), logs / (name + ".log"),
+                                 std::filesystem::copy_options::overwrite_existing, ec);
+    }
+    journal_->Record("action", {{"name", "down"}, {"ok", true}});
+    journal_->Record("session", {{"event", "end"}});
+  }
+  // Reap our own children before the leftover sweep looks for live processes.
+  for (auto& [name, m] : members_) {
+    if (m.running) {
+      waitpid(m.pid, nullptr, 0);
+      removed.push_back("stopped etcd " + name + " (pid " + std::to_string(m.pid) + ")");
+      m.running = false;
+    }
+  }
+  for (const auto& line : RemoveLeftovers(paths_.state_dir)) removed.push_back(line);
+  std::error_code ec;
+  std::filesystem::remove_all(paths_.state_dir + "/members", ec);
+  std::filesystem::remove(paths_.StateFile(), ec);
+  members_.clear();
+  up_ = false;
+  exporter_.reset();
+  journal_.reset();
+  return removed;
+}
+
+std::vector<MemberView> Lab::StatusOfMembers() {
+  struct Probe {
+    std::string name;
+    pid_t pid;
+    bool running, learner;
+    uint64_t id;
+    std::string last_exit;
+  };
+  std::vector<Probe> probes;
+  std::map<uint64_t, std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    bool ids_missing = false;
+    for (const auto& [name, m] : members_) ids_missing = ids_missing || (m.running && m.id == 0);
+    if (ids_missing) RefreshMemberIds();
+    for (const auto& [name, m] : members_) probes.push_back({name, m.pid, m.running, m.learner, m.id, m.last_exit});
+  }
+  names = NamesById();
+  std::vector<MemberView> views;
+  for (const auto& p : probes) {
+    MemberView v;
+    v.name = p.name;
+    v.id = p.id;
+    v.pid = p.running ? p.pid : 0;
+    v.learner = p.learner;
+    if (!p.running) {
+      v.role = "down";
+      v.error = "process exited (" + p.last_exit + ")";
+      views.push_back(v);
+      continue;
+    }
+    Result<evidence::RaftSample> s = PollRaftStatus(p.name, 1000);
+    if (!s.ok()) {
+      v.role = "down";
+      v.error = s.status().message();
+      views.push_back(v);
+      continue;
+    }
+    v.term = s->term;
+    v.commit = s->commit;
+    v.applied = s->applied;
+    v.role = p.learner ? "learner" : evidence::RoleFromState(s->state);
+    if (s->lead != 0) v.leader = names.count(s->lead) ? names[s->lead] : driver::IdToHex(s->lead);
+    for (const auto& [peer, prog] : s->progress) {
+      auto it = names.find(peer);
+      if (it != names.end() && it->second != p.name) v.progress[it->second] = prog;
+    }
+    v.healthy = s->lead != 0;
+    if (!v.healthy) v.error = "no leader";
+    views.push_back(v);
+  }
+  return views;
+}
+
+Result<std::shared_ptr<driver::EtcdClient>> Lab::PickClient(const std::string& via, std::string* name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!up_) return FailedPrecondition("no lab is up: run `raftlab up` first");
+  if (!via.empty()) {
+    auto it = members_.find(via);
+    if (it == members_.end()) {
+      std::string known;
+      for (const auto& [n, m] : members_) known += (known.empty() ? "" : ", ") + n;
+      return NotFound("unknown member '" + via + "' (members: " + known + ")");
+    }
+    if (!it->second.running)
+      return FailedPrecondition("member " + via + " is down (" + it->second.last_exit + "): pick another with --via");
+    *name = via;
+    return it->second.client;
+  }
+  const Member* pick = nullptr;
+  if (sampler_) {
+    for (const auto& [n, m] : members_) {
+      auto latest = sampler_->Latest(n);
+      if (m.running && latest && latest->state == "StateLeader") pick = &m;
+    }
+  }
+  for (const auto& [n, m] : members_) if (pick == nullptr && m.running && !m.learner) pick = &m;
+  if (pick == nullptr) return Unavailable("no member is running");
+  *name = pick->name;
+  return pick->client;
+}
+
+void Lab::RecordOp(const Json& invoke, const Status& status, Json done) {
+  if (!journal_) return;
+  Json complete = invoke;
+  complete["phase"] = status.ok() ? "ok" : (status.code() == Code::kTimeout || status.code() == Code::kUnavailable ? "info" : "fail");
+  if (!status.ok()) complete["error"] = status.message();
+  complete.update(done);
+  journal_->Record("op", complete);
+}
+
+Result<driver::PutResult> Lab::Put(const std::string& key, const std::string& value, const std::string& via,
+                                   driver::Millis timeout, std::string* served_by) {
+  if (key.empty()) return InvalidArgument("empty key");
+  Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
+  if (!client.ok()) return client.status();
+  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", 0}, {"f", "put"}, {"key", key},
+                 {"value", value}, {"via", *served_by}, {"phase", "invoke"}};
+  journal_->Record("op", invoke);
+  Result<driver::PutResult> r = (*client)->Put(key, value, timeout);
+  RecordOp(invoke, r.status(), r.ok() ? Json{{"revision", r->header.revision}} : Json::object());
+  return r;
+}
+
+Result<driver::GetResult> Lab::Get(const std::string& key, bool serializable, const std::string& via,
+                                   driver::Millis timeout, std::string* served_by) {
+  if (key.empty()) return InvalidArgument("empty key");
+  Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
+  if (!client.ok()) return client.status();
+  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", 0}, {"f", "get"}, {"key", key},
+                 {"via", *served_by}, {"serializable", serializable}, {"phase", "invoke"}};
+  journal_->Record("op", invoke);
+  Result<driver::GetResult> r = (*client)->Get(key, serializable, timeout);
+  Json done = Json::object();
+  if (r.ok()) done = {{"found", r->found}, {"value", r->value}, {"revision", r->header.revision}};
+  RecordOp(invoke, r.status(), done);
+  return r;
+}
+
+std::vector<std::string> Lab::EnvLines() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string endpoints;
+  for (const auto& [name, m] : members_) endpoints += (endpoints.empty() ? "" : ",") + ClientUrl(name);
+  std::vector<std::string> lines = {"ETCDCTL_API=3", "ETCDCTL_ENDPOINTS=" + endpoints};
+  if (exporter_) lines.push_back("RAFTLAB_EXPORTER_URL=http://" + exporter_->address() + "/metrics");
+  if (journal_) lines.push_back("RAFTLAB_JOURNAL=" + journal_->path());
+  lines.push_back("RAFTLAB_STATE_DIR=" + paths_.state_dir);
+  return lines;
+}
+
+Result<MemberFiles> Lab::Files(const std::string& member) const {
+  RL_RETURN_IF_ERROR(CheckMember(member));
+  std::lock_guard<std::mutex> lock(mu_);
+  const Member& m = members_.at(member);
+  MemberFiles f;
+  f.data_dir = m.spec.data_dir;
+  f.wal_dir = m.spec.wal_dir.empty() ? m.spec.data_dir + "/member/wal" : m.spec.wal_dir;
+  f.log_path = paths_.LogPath(member);
+  return f;
+}
+
+void Lab::Supervise() {
+  while (!stop_supervisor_) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& [name, m] : members_) {
+        if (!m.running) continue;
+        int status = 0;
+        if (waitpid(m.pid, &status, WNOHANG) == m.pid) {
+          m.running = false;
+          m.last_exit = ExitDescription(status);
+          if (journal_) journal_->Record("member", {{"member", name}, {"event", "exited"}, {"pid", m.pid},
+                                                    {"status", m.last_exit}});
+          Persist();
+        }
+      }
+    }
+    SleepMs(50);
+  }
+}
+
+void Lab::Persist() {
+  Json doc = {{"state_dir", paths_.state_dir}, {"daemon_pid", getpid()}, {"up", up_}, {"members", Json::array()}};
+  if (journal_) doc["journal"] = journal_->path();
+  doc["flags"] = {{"heartbeat_ms", options_.flags.heartbeat_ms}, {"election_ms", options_.flags.election_ms},
+                  {"pre_vote", options_.flags.pre_vote}, {"snapshot_count", options_.flags.snapshot_count}};
+  for (const auto& [name, m] : members_)
+    doc["members"].push_back({{"name", name}, {"id", driver::IdToHex(m.id)}, {"pid", m.pid},
+                              {"running", m.running}, {"ip", MemberIp(name)}, {"data_dir", m.spec.data_dir}});
+  (void)WriteJsonFileAtomic(paths_.StateFile(), doc);
+}
+
+}  // namespace raftlab::cluster

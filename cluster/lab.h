@@ -1,0 +1,130 @@
+// Lab: one etcd cluster in namespaces on this machine, owned by raftlabd.
+//
+// Up() builds the fabric and hosts through a HostAgent, starts one etcd member per host,
+// waits for a leader, then starts the sampler and exporter; Down() stops everything and
+// removes every namespace, link, mount and process the lab made (cluster/leftovers.h). The
+// lab's state (members, pids, flags, journal) is persisted in <state_dir>/lab.json after each
+// change so that the next Up or Down can clean up after a crash.
+//
+// Member processes are supervised: a thread reaps them and journals each exit.
+// Thread-safe: every public method takes the lab's mutex (long waits poll without holding it).
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cluster/etcd_member.h"
+#include "cluster/host_agent.h"
+#include "cluster/topology.h"
+#include "common/json_util.h"
+#include "common/status.h"
+#include "driver/etcd_client.h"
+#include "evidence/exporter.h"
+#include "evidence/journal.h"
+#include "evidence/sampler.h"
+
+namespace raftlab::cluster {
+
+struct UpOptions {
+  int members = 3;
+  EtcdFlags flags;
+  int sample_interval_ms = 50;
+  std::string journal_path;            // required
+  std::string etcd_binary = "/usr/bin/etcd";
+  std::string exporter_address = "127.0.0.1:9464";
+  int ready_timeout_ms = 60000;
+};
+
+// What `status` shows for one member.
+struct MemberView {
+  std::string name;
+  uint64_t id = 0;
+  std::string role;                    // leader|follower|candidate|precandidate|learner|down
+  uint64_t term = 0, commit = 0, applied = 0;
+  std::string leader;                  // leader's name, "" if none
+  std::map<std::string, evidence::PeerProgress> progress;   // leader only, by peer name
+  bool healthy = false;
+  bool learner = false;
+  pid_t pid = 0;
+  std::string error;
+};
+
+struct MemberFiles {
+  std::string data_dir, wal_dir, log_path;
+};
+
+class Lab {
+ public:
+  using Progress = std::function<void(const std::string&)>;
+
+  Lab(LabPaths paths, std::unique_ptr<HostAgent> agent);
+  ~Lab();
+
+  Status Up(const UpOptions& options, const Progress& progress);
+  // Returns one line per removed item.
+  Result<std::vector<std::string>> Down();
+  bool IsUp() const;
+
+  std::vector<MemberView> StatusOfMembers();
+  Result<driver::PutResult> Put(const std::string& key, const std::string& value, const std::string& via,
+                                driver::Millis timeout, std::string* served_by);
+  Result<driver::GetResult> Get(const std::string& key, bool serializable, const std::string& via,
+                                driver::Millis timeout, std::string* served_by);
+  std::vector<std::string> EnvLines() const;
+  Result<MemberFiles> Files(const std::string& member) const;
+  std::string JournalPath() const;
+
+  // For the chaos and membership layers.
+  HostAgent* agent() { return agent_.get(); }
+  evidence::Journal* journal() { return journal_.get(); }
+  evidence::Exporter* exporter() { return exporter_.get(); }
+  const LabPaths& paths() const { return paths_; }
+  std::vector<std::string> MemberNames() const;
+  // NotFound naming the known members when `name` is not one of them.
+  Status CheckMember(const std::string& name) const;
+
+ private:
+  struct Member {
+    std::string name;
+    uint64_t id = 0;
+    pid_t pid = 0;
+    bool running = false;
+    bool learner = false;
+    std::string last_exit;
+    EtcdMemberSpec spec;
+    std::shared_ptr<driver::EtcdClient> client;
+  };
+
+  Status StartMember(Member* m);
+  Status WaitForLeader(int timeout_ms, const Progress& progress);
+  void RefreshMemberIds();
+  std::map<uint64_t, std::string> NamesById() const;
+  // The member named `via`, or the leader (else any running member) when `via` is empty.
+  Result<std::shared_ptr<driver::EtcdClient>> PickClient(const std::string& via, std::string* name);
+  void Supervise();
+  void Persist();
+  void RecordOp(const Json& invoke, const Status& status, Json ok_fields);
+
+  LabPaths paths_;
+  std::unique_ptr<HostAgent> agent_;
+  mutable std::mutex mu_;
+  bool up_ = false;
+  UpOptions options_;
+  std::map<std::string, Member> members_;
+  std::unique_ptr<evidence::Journal> journal_;
+  std::unique_ptr<evidence::Exporter> exporter_;
+  std::unique_ptr<evidence::Sampler> sampler_;
+  std::atomic<bool> stop_supervisor_{false};
+  std::thread supervisor_;
+};
+
+}  // namespace raftlab::cluster

@@ -1,0 +1,32 @@
+// Leftovers: finds and removes everything a lab may have left on this machine, whether it
+// was taken down cleanly or its control plane (or the machine) crashed: processes whose
+// command line names the state directory, FUSE mounts under it, the lab's namespaces
+// (rl-br, rl-n1..rl-n9) and root-namespace links (rl-up, half-made rl-nX-m/-b veths).
+// Only objects with the lab's exact names are touched.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace raftlab::cluster {
+
+struct Leftovers {
+  std::vector<int> pids;            // processes, with their command lines in `descriptions`
+  std::vector<std::string> mounts;
+  std::vector<std::string> netns;
+  std::vector<std::string> links;
+  std::vector<std::string> descriptions;   // one readable line per item
+  bool empty() const { return pids.empty() && mounts.empty() && netns.empty() && links.empty(); }
+};
+
+// Looks without changing anything. Never lists this process or its ancestors.
+Leftovers FindLeftovers(const std::string& state_dir);
+
+// Kills, unmounts and deletes what FindLeftovers lists; returns one line per item removed.
+std::vector<std::string> RemoveLeftovers(const std::string& state_dir);
+
+// True when `name` is one of the namespaces or links the lab creates.
+bool IsLabNetnsName(const std::string& name);
+bool IsLabLinkName(const std::string& name);
+
+}  // namespace raftlab::cluster

@@ -1,0 +1,146 @@
+#include "driver/lab_service.h"
+
+namespace raftlab::driver {
+
+grpc::Status ToGrpc(const raftlab::Status& s) {
+  using grpc::StatusCode;
+  StatusCode c = StatusCode::UNKNOWN;
+  switch (s.code()) {
+    case Code::kOk: return grpc::Status::OK;
+    case Code::kInvalidArgument: c = StatusCode::INVALID_ARGUMENT; break;
+    case Code::kNotFound: c = StatusCode::NOT_FOUND; break;
+    case Code::kAlreadyExists: c = StatusCode::ALREADY_EXISTS; break;
+    case Code::kFailedPrecondition: c = StatusCode::FAILED_PRECONDITION; break;
+    case Code::kUnavailable: c = StatusCode::UNAVAILABLE; break;
+    case Code::kTimeout: c = StatusCode::DEADLINE_EXCEEDED; break;
+    case Code::kCorruption: c = StatusCode::DATA_LOSS; break;
+    case Code::kPermissionDenied: c = StatusCode::PERMISSION_DENIED; break;
+    case Code::kUnsupported: c = StatusCode::UNIMPLEMENTED; break;
+    case Code::kInternal: c = StatusCode::INTERNAL; break;
+  }
+  return grpc::Status(c, s.message());
+}
+
+raftlab::Status FromGrpcStatus(const grpc::Status& s) {
+  using grpc::StatusCode;
+  switch (s.error_code()) {
+    case StatusCode::OK: return raftlab::Status::Ok();
+    case StatusCode::INVALID_ARGUMENT: return InvalidArgument(s.error_message());
+    case StatusCode::NOT_FOUND: return NotFound(s.error_message());
+    case StatusCode::ALREADY_EXISTS: return AlreadyExists(s.error_message());
+    case StatusCode::FAILED_PRECONDITION: return FailedPrecondition(s.error_message());
+    case StatusCode::UNAVAILABLE: return Unavailable(s.error_message());
+    case StatusCode::DEADLINE_EXCEEDED: return Timeout(s.error_message());
+    case StatusCode::DATA_LOSS: return Corruption(s.error_message());
+    case StatusCode::PERMISSION_DENIED: return PermissionDenied(s.error_message());
+    case StatusCode::UNIMPLEMENTED: return Unsupported(s.error_message());
+    default: return Internal(s.error_message());
+  }
+}
+
+void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusReply* reply) {
+  for (const auto& v : views) {
+    v1::MemberStatus* m = reply->add_members();
+    m->set_name(v.name);
+    m->set_id(v.id != 0 ? IdToHex(v.id) : "");
+    m->set_role(v.role);
+    m->set_term(v.term);
+    m->set_commit(v.commit);
+    m->set_applied(v.applied);
+    m->set_leader(v.leader);
+    for (const auto& [peer, p] : v.progress) {
+      v1::PeerProgress* pp = m->add_progress();
+      pp->set_peer(peer);
+      pp->set_match(p.match);
+      pp->set_next(p.next);
+      pp->set_state(p.state);
+    }
+    m->set_healthy(v.healthy);
+    m->set_client_url(cluster::ClientUrl(v.name));
+    m->set_peer_url(cluster::PeerUrl(v.name));
+    m->set_pid(v.pid);
+    m->set_error(v.error);
+    m->set_learner(v.learner);
+  }
+}
+
+grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc::ServerWriter<v1::UpProgress>* writer) {
+  const v1::LabFlags& f = req->flags();
+  cluster::UpOptions o;
+  o.members = static_cast<int>(f.members());
+  if (f.heartbeat_ms() != 0) o.flags.heartbeat_ms = f.heartbeat_ms();
+  if (f.election_ms() != 0) o.flags.election_ms = f.election_ms();
+  o.flags.pre_vote = f.pre_vote();
+  o.flags.snapshot_count = f.snapshot_count();
+  if (f.sample_interval_ms() != 0) o.sample_interval_ms = static_cast<int>(f.sample_interval_ms());
+  o.journal_path = f.journal_path();
+  if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
+  raftlab::Status s = lab_->Up(o, [writer](const std::string& line) {
+    v1::UpProgress p;
+    p.set_line(line);
+    writer->Write(p);
+  });
+  if (!s.ok()) return ToGrpc(s);
+  v1::UpProgress done;
+  done.set_done(true);
+  done.set_journal_path(lab_->JournalPath());
+  FillStatusReply(lab_->StatusOfMembers(), done.mutable_status());
+  writer->Write(done);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Down(grpc::ServerContext*, const v1::DownRequest*, v1::DownReply* reply) {
+  reply->set_journal_path(lab_->JournalPath());
+  Result<std::vector<std::string>> removed = lab_->Down();
+  if (!removed.ok()) return ToGrpc(removed.status());
+  for (const auto& line : *removed) reply->add_removed(line);
+  on_down_();
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply* reply) {
+  if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
+  FillStatusReply(lab_->StatusOfMembers(), reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Put(grpc::ServerContext*, const v1::PutRequest* req, v1::PutReply* reply) {
+  std::string served_by;
+  Millis timeout(req->timeout_ms() != 0 ? req->timeout_ms() : 10000);
+  Result<PutResult> r = lab_->Put(req->key(), req->value(), req->via(), timeout, &served_by);
+  if (!r.ok()) return ToGrpc(r.status());
+  reply->set_revision(r->header.revision);
+  reply->set_via(served_by);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Get(grpc::ServerContext*, const v1::GetRequest* req, v1::GetReply* reply) {
+  std::string served_by;
+  Millis timeout(req->timeout_ms() != 0 ? req->timeout_ms() : 10000);
+  Result<GetResult> r = lab_->Get(req->key(), req->serializable(), req->via(), timeout, &served_by);
+  if (!r.ok()) return ToGrpc(r.status());
+  reply->set_found(r->found);
+  reply->set_value(r->value);
+  reply->set_mod_revision(r->mod_revision);
+  reply->set_revision(r->header.revision);
+  reply->set_via(served_by);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Env(grpc::ServerContext*, const v1::EnvRequest*, v1::EnvReply* reply) {
+  if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
+  for (const auto& line : lab_->EnvLines()) reply->add_lines(line);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::MemberInfo(grpc::ServerContext*, const v1::MemberInfoRequest* req, v1::MemberInfoReply* reply) {
+  Result<cluster::MemberFiles> f = lab_->Files(req->name());
+  if (!f.ok()) return ToGrpc(f.status());
+  reply->set_name(req->name());
+  reply->set_data_dir(f->data_dir);
+  reply->set_wal_dir(f->wal_dir);
+  reply->set_log_path(f->log_path);
+  return grpc::Status::OK;
+}
+
+}  // namespace raftlab::driver

@@ -1,0 +1,37 @@
+// LabService: the gRPC face of a Lab (proto/raftlab.proto). Turns requests into Lab calls
+// and Status into grpc::Status; holds no state of its own beyond the Lab it serves.
+// `on_down` is called after a successful Down so raftlabd can exit.
+#pragma once
+
+#include <functional>
+
+#include "cluster/lab.h"
+#include "proto/raftlab.grpc.pb.h"
+
+namespace raftlab::driver {
+
+class LabService final : public raftlab::v1::LabControl::Service {
+ public:
+  LabService(cluster::Lab* lab, std::function<void()> on_down) : lab_(lab), on_down_(std::move(on_down)) {}
+
+  grpc::Status Up(grpc::ServerContext*, const v1::UpRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
+  grpc::Status Down(grpc::ServerContext*, const v1::DownRequest*, v1::DownReply*) override;
+  grpc::Status Status(grpc::ServerContext*, const v1::StatusRequest*, v1::StatusReply*) override;
+  grpc::Status Put(grpc::ServerContext*, const v1::PutRequest*, v1::PutReply*) override;
+  grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::GetReply*) override;
+  grpc::Status Env(grpc::ServerContext*, const v1::EnvRequest*, v1::EnvReply*) override;
+  grpc::Status MemberInfo(grpc::ServerContext*, const v1::MemberInfoRequest*, v1::MemberInfoReply*) override;
+
+ private:
+  cluster::Lab* lab_;
+  std::function<void()> on_down_;
+};
+
+// raftlab Status -> grpc::Status with a matching code; the message is kept as is.
+grpc::Status ToGrpc(const raftlab::Status& s);
+// and back, for the CLI.
+raftlab::Status FromGrpcStatus(const grpc::Status& s);
+
+void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusReply* reply);
+
+}  // namespace raftlab::driver
