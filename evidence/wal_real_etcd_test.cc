@@ -46,8 +46,14 @@ bool PortFree(int port) {
   return ok;
 }
 
-// Starts argv with stdout/stderr appended to `log`, a minimal environment, in its own process group.
+// Starts argv with stdout/stderr appended to `log`, a minimal environment, in its own process
+// group. Everything the child needs is prepared before fork().
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  char path_env[] = "PATH=/usr/bin:/bin";
+  char* env[] = {path_env, nullptr};
   pid_t pid = ::fork();
   if (pid != 0) return pid;
   ::setpgid(0, 0);
@@ -56,11 +62,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
     ::dup2(fd, 1);
     ::dup2(fd, 2);
   }
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  char path_env[] = "PATH=/usr/bin:/bin";
-  char* env[] = {path_env, nullptr};
   ::execve(args[0], args.data(), env);
   ::_exit(127);
 }
@@ -148,7 +149,10 @@ TEST_F(RealEtcdTest, DecodesTheWalAndSnapshotOfARealMember) {
     ready = Etcdctl({"put", "greeting", "hello"}) == 0;
     if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_TRUE(ready) << "etcd did not accept a put; see " << EtcdLog();
+  if (!ready) {
+    auto etcd_log = ReadFileBytes(EtcdLog());
+    FAIL() << "etcd did not accept a put; its log:\n" << (etcd_log.ok() ? *etcd_log : "(none)");
+  }
   for (int i = 0; i < 6; ++i) ASSERT_EQ(Etcdctl({"put", "k" + std::to_string(i), "v" + std::to_string(i)}), 0);
   ASSERT_EQ(Etcdctl({"del", "k0"}), 0);
   StopEtcd();
