@@ -19,6 +19,8 @@
 #include "evidence/quorum.h"
 
 namespace raftlab::evidence {
+
+using namespace checkutil;   // evidence helpers: names, times, entries
 namespace {
 
 struct Group {
@@ -230,7 +232,7 @@ Verdict CheckCommitQuorum(const Run& run) {
   if (judged == 0) {
     v.validity = Validity::kUnknown;
     v.evidence.push_back("no leader's commit advanced between two of its samples in one term (" +
-                         std::to_string(groups.size()) + " leader terms seen)");
+                         std::to_string(groups.size()) + " (leader, term) groups seen)");
     for (std::string& line : good.Take("leader terms")) v.evidence.push_back(line);
     return v;
   }

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <limits>
 
-namespace raftlab::evidence {
+namespace raftlab::evidence::checkutil {
 
 int64_t TimeOrigin(const Run& run) {
   int64_t origin = std::numeric_limits<int64_t>::max();
@@ -92,4 +92,4 @@ std::vector<std::string> EvidenceList::Take(const std::string& what) {
   return out;
 }
 
-}  // namespace raftlab::evidence
+}  // namespace raftlab::evidence::checkutil

@@ -13,7 +13,7 @@
 
 #include "evidence/run.h"
 
-namespace raftlab::evidence {
+namespace raftlab::evidence::checkutil {
 
 // The time origin of evidence lines: the smallest sample mono_ns; without samples, the
 // earliest op invoke; else 0.
@@ -59,4 +59,4 @@ class EvidenceList {
   std::vector<std::string> lines_;
 };
 
-}  // namespace raftlab::evidence
+}  // namespace raftlab::evidence::checkutil

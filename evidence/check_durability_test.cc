@@ -105,6 +105,14 @@ TEST(Durability, OverwriteBelowAReportedCommitFails) {
       << Dump(v);
 }
 
+TEST(Durability, AFinalMemberWithoutAWalIsUnknown) {
+  evidence::Run run = GoodRun();
+  run.memberships.push_back({Ms(500), {"n1", "n2", "n3"}, {"n4"}});
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "no decoded WAL for n4: its copy of 3 acked puts not checked")) << Dump(v);
+}
+
 TEST(Durability, NoLogsIsUnknown) {
   evidence::Run run = GoodRun();
   run.logs.clear();

@@ -13,6 +13,8 @@
 #include "evidence/checkers.h"
 
 namespace raftlab::evidence {
+
+using namespace checkutil;   // evidence helpers: names, times, entries
 namespace {
 
 // Where one member was claimed leader of one term.
@@ -115,7 +117,7 @@ Verdict CheckElectionSafety(const Run& run) {
     return v;
   }
   v.validity = Validity::kOk;
-  v.evidence.push_back(std::to_string(claims.size()) + " terms with one leader each; " +
+  v.evidence.push_back(std::to_string(claims.size()) + " term(s) with one leader each; " +
                        std::to_string(vote_records) + " WAL votes, none doubled");
   for (std::string& line : good.Take("terms")) v.evidence.push_back(std::move(line));
   return v;

@@ -14,6 +14,8 @@
 #include "evidence/checkers.h"
 
 namespace raftlab::evidence {
+
+using namespace checkutil;   // evidence helpers: names, times, entries
 namespace {
 
 struct Holder {

@@ -15,6 +15,8 @@
 #include "evidence/quorum.h"
 
 namespace raftlab::evidence {
+
+using namespace checkutil;   // evidence helpers: names, times, entries
 namespace {
 
 std::string Set(const std::set<std::string>& s) {

@@ -16,6 +16,8 @@
 
 namespace raftlab::evidence {
 
+using namespace checkutil;   // evidence helpers: names, times, entries
+
 Verdict CheckStateMachineSafety(const Run& run) {
   Verdict v;
   const int64_t origin = TimeOrigin(run);

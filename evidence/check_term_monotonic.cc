@@ -1,7 +1,9 @@
 // Term monotonicity: a member's term never goes down. etcd persists the term in its WAL hard
 // state before acting on it, so a restart resumes at the term it had; the samples of one member
-// (restarts included) and the hard states in its WAL must both be non-decreasing.
+// (restarts included) and the hard states in its WAL must both be non-decreasing. A member that
+// was removed and added again (same name, new etcd id) is a new incarnation, judged apart.
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,8 @@
 #include "evidence/checkers.h"
 
 namespace raftlab::evidence {
+
+using namespace checkutil;   // evidence helpers: names, times, entries
 
 Verdict CheckTermMonotonic(const Run& run) {
   Verdict v;
@@ -23,14 +27,21 @@ Verdict CheckTermMonotonic(const Run& run) {
     size_t count = 0;
     size_t increases = 0;
   };
+  // One track per incarnation: a member removed and added again under the same name comes
+  // back with a new etcd id and an empty log, and rightly starts again from term 0.
+  std::map<std::string, std::set<uint64_t>> ids_of;
+  for (const RaftSample& s : run.samples) ids_of[s.member].insert(s.id);
+  auto who = [&](const RaftSample& s) {
+    return ids_of[s.member].size() > 1 ? s.member + " (id " + HexId(s.id) + ")" : s.member;
+  };
   std::map<std::string, Track> tracks;
   EvidenceList bad(40);
 
   for (size_t i = 0; i < run.samples.size(); ++i) {
     const RaftSample& s = run.samples[i];
-    Track& t = tracks[s.member];
+    Track& t = tracks[who(s)];
     if (t.seen && s.term < t.term) {
-      bad.Add(s.member + ": term went down " + std::to_string(t.term) + " -> " +
+      bad.Add(who(s) + ": term went down " + std::to_string(t.term) + " -> " +
               std::to_string(s.term) + " between sample " + std::to_string(t.sample) + " (t=" +
               RelSeconds(origin, t.ns) + ") and sample " + std::to_string(i) + " (t=" +
               RelSeconds(origin, s.mono_ns) + ")");

@@ -36,6 +36,20 @@ TEST(TermMonotonic, WalHardStateTermGoingDownFails) {
       << Dump(v);
 }
 
+TEST(TermMonotonic, ANewIncarnationStartsAfresh) {
+  evidence::Run run = GoodRun();
+  // n3 removed, then added again under the same name: new id, empty log, term 0 at first.
+  run.samples.push_back(Sample(5000, "n3", kN5, 0, "StateFollower", 0, 0));
+  run.samples.push_back(Sample(5050, "n3", kN5, 2, "StateFollower", 4, kN1));
+  Verdict v = CheckTermMonotonic(run);
+  EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n3 (id 5e): samples term 0 -> 2 over 2 samples")) << Dump(v);
+  // Same id, i.e. a restart with its data: the drop is a violation.
+  run.samples[9].id = kN3;
+  run.samples[10].id = kN3;
+  EXPECT_EQ(CheckTermMonotonic(run).validity, Validity::kViolated);
+}
+
 TEST(TermMonotonic, NothingToJudgeIsUnknown) {
   Verdict v = CheckTermMonotonic(evidence::Run{});
   EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);

@@ -10,11 +10,16 @@ add_library(raftlab_checkers STATIC
   check_state_machine_safety.cc
   check_durability.cc
   check_membership.cc
-  checkers.cc)
-target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common)
+  checkers.cc
+  run_loader.cc
+  check_run_cli.cc)
+target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal
+                      nlohmann_json::nlohmann_json)
 
 foreach(t election_safety term_monotonic commit_quorum log_matching state_machine_safety
           durability membership)
   raftlab_test(check_${t}_test SOURCES check_${t}_test.cc LIBS raftlab_checkers)
 endforeach()
 raftlab_test(checkers_test SOURCES checkers_test.cc LIBS raftlab_checkers)
+raftlab_test(run_loader_test SOURCES run_loader_test.cc LIBS raftlab_checkers)
+raftlab_test(check_run_cli_test SOURCES check_run_cli_test.cc LIBS raftlab_checkers)
