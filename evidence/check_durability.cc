@@ -71,10 +71,10 @@ Verdict CheckDurability(const Run& run) {
   }
 
   size_t acked = 0, present_everywhere = 0;
+  for (const ClientOp& op : run.ops) acked += op.f == "put" && op.outcome == OpOutcome::kOk;
   if (!run.logs.empty()) {
     for (const ClientOp& op : run.ops) {
       if (op.f != "put" || op.outcome != OpOutcome::kOk) continue;
-      ++acked;
       const std::string what = "put " + op.key + "=" + op.value + " (op " +
                                std::to_string(op.op_id) + ", acked at t=" +
                                RelSeconds(origin, op.complete_ns) +
@@ -171,7 +171,10 @@ Verdict CheckDurability(const Run& run) {
       std::string why;
       for (size_t i = 0; i < run.samples.size() && why.empty(); ++i) {
         const RaftSample& s = run.samples[i];
-        if (s.member == member && s.term < t.replaced_by.term && s.commit >= lowest) {
+        // Only this incarnation: a member added again under the same name has a new id.
+        const bool same_member =
+            s.member == member && (log.node_id == 0 || s.id == 0 || s.id == log.node_id);
+        if (same_member && s.term < t.replaced_by.term && s.commit >= lowest) {
           why = std::to_string(s.commit) + " in term " + std::to_string(s.term) + " (sample " +
                 std::to_string(i) + ", t=" + RelSeconds(origin, s.mono_ns) + ")";
         }

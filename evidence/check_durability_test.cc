@@ -113,10 +113,26 @@ TEST(Durability, AFinalMemberWithoutAWalIsUnknown) {
   EXPECT_TRUE(Mentions(v, "no decoded WAL for n4: its copy of 3 acked puts not checked")) << Dump(v);
 }
 
+TEST(Durability, CommitsOfAnEarlierIncarnationDoNotCount) {
+  evidence::Run run = GoodRun();
+  Truncation t;
+  t.at_index = 4;
+  t.discarded = {Entry(4, 2, "put", "a", "3")};
+  t.replaced_by = Entry(4, 3);
+  run.logs["n3"].truncations.push_back(t);
+  run.logs["n3"].node_id = kN5;   // n3's WAL is that of a later incarnation
+  run.logs["n3"].hard_states = {{3, kN2, 3}, {3, kN2, 4}};
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kOk) << Dump(CheckDurability(run));
+  run.logs["n3"].node_id = kN3;
+  EXPECT_EQ(CheckDurability(run).validity, Validity::kViolated);
+}
+
 TEST(Durability, NoLogsIsUnknown) {
   evidence::Run run = GoodRun();
   run.logs.clear();
-  EXPECT_EQ(CheckDurability(run).validity, Validity::kUnknown);
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown);
+  EXPECT_TRUE(Mentions(v, "no decoded WAL: 3 acked puts not checked")) << Dump(v);
 }
 
 }  // namespace
