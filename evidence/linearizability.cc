@@ -1,0 +1,615 @@
+#include "evidence/linearizability.h"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "evidence/models.h"
+
+namespace raftlab::evidence {
+namespace {
+
+uint64_t Mix(uint64_t x) {   // splitmix64 finaliser
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// ---- budget ---------------------------------------------------------------------------------
+
+// Shared by all partitions of one check.
+struct Budget {
+  const LinOptions& opt;
+  int64_t deadline = 0;
+  uint64_t steps = 0;
+  std::string exceeded;   // non-empty once a budget is exceeded
+
+  explicit Budget(const LinOptions& o) : opt(o) {
+    if (opt.now_ns) deadline = opt.now_ns() + opt.time_budget_ns;
+  }
+  // Called once per search step; cheap.
+  bool Step() {
+    ++steps;
+    if (opt.max_steps != 0 && steps > opt.max_steps) {
+      exceeded = "step budget of " + std::to_string(opt.max_steps) + " exceeded";
+      return false;
+    }
+    if ((steps & 1023) == 0 && opt.now_ns && opt.now_ns() > deadline) {
+      exceeded = "time budget of " + std::to_string(opt.time_budget_ns / 1000000) +
+                 " ms exceeded";
+      return false;
+    }
+    return true;
+  }
+};
+
+// ---- bitset of linearized operations ----------------------------------------------------------
+
+// Canonical compact form: words below `base` are all ones, words from `top` on are all zero.
+class OpSet {
+ public:
+  explicit OpSet(size_t n) : words_((n + 63) / 64 + 1, 0) {}
+  void Set(size_t i) {
+    size_t w = i / 64;
+    words_[w] |= 1ull << (i % 64);
+    if (w + 1 > top_) top_ = w + 1;
+    while (base_ < words_.size() && words_[base_] == ~0ull) ++base_;
+    if (top_ < base_) top_ = base_;
+  }
+  void Clear(size_t i) {
+    size_t w = i / 64;
+    words_[w] &= ~(1ull << (i % 64));
+    if (w < base_) base_ = w;
+    while (top_ > base_ && words_[top_ - 1] == 0) --top_;
+  }
+  uint32_t base() const { return static_cast<uint32_t>(base_); }
+  uint32_t len() const { return static_cast<uint32_t>(top_ - base_); }
+  const uint64_t* data() const { return words_.data() + base_; }
+
+ private:
+  std::vector<uint64_t> words_;
+  size_t base_ = 0;
+  size_t top_ = 0;
+};
+
+// ---- memo of explored configurations ----------------------------------------------------------
+
+// Open addressing over an arena of entries [hash][state<<32|base][len][words...].
+class ConfigCache {
+ public:
+  enum class Insert { kNew, kSeen, kFull };
+
+  ConfigCache() : slots_(1024, 0) {}
+
+  // kFull when storing the entry would take the cache over `limit` bytes.
+  Insert Add(uint64_t hash, uint32_t state, const OpSet& set, uint64_t limit) {
+    uint64_t tag = (uint64_t{state} << 32) | set.base();
+    size_t mask = slots_.size() - 1;
+    size_t i = hash & mask;
+    for (; slots_[i] != 0; i = (i + 1) & mask) {
+      size_t off = slots_[i] - 1;
+      if (arena_[off] != hash || arena_[off + 1] != tag || arena_[off + 2] != set.len()) continue;
+      if (std::equal(set.data(), set.data() + set.len(), arena_.begin() + off + 3)) {
+        return Insert::kSeen;
+      }
+    }
+    size_t need = 3 + set.len();
+    if (arena_.size() + need > arena_.capacity()) {
+      size_t cap = std::max(arena_.capacity() * 2, arena_.size() + need + 4096);
+      if (Bytes() + cap * 8 > limit) return Insert::kFull;
+      arena_.reserve(cap);
+    }
+    if ((count_ + 1) * 2 > slots_.size()) {
+      if (Bytes() + slots_.size() * 8 > limit) return Insert::kFull;
+      Grow();
+      mask = slots_.size() - 1;
+      for (i = hash & mask; slots_[i] != 0; i = (i + 1) & mask) {}
+    }
+    if (arena_.size() + 1 > std::numeric_limits<uint32_t>::max()) return Insert::kFull;
+    slots_[i] = static_cast<uint32_t>(arena_.size() + 1);
+    arena_.push_back(hash);
+    arena_.push_back(tag);
+    arena_.push_back(set.len());
+    arena_.insert(arena_.end(), set.data(), set.data() + set.len());
+    ++count_;
+    return Insert::kNew;
+  }
+
+  uint64_t Bytes() const { return arena_.capacity() * 8 + slots_.capacity() * 4; }
+  uint64_t count() const { return count_; }
+
+ private:
+  void Grow() {
+    std::vector<uint32_t> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, 0);
+    size_t mask = slots_.size() - 1;
+    for (uint32_t s : old) {
+      if (s == 0) continue;
+      size_t i = arena_[s - 1] & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<uint64_t> arena_;
+  std::vector<uint32_t> slots_;
+  uint64_t count_ = 0;
+};
+
+// ---- model states, interned ------------------------------------------------------------------
+
+// Each distinct state is stored once and named by a dense id; transitions are memoised.
+// Not copyable or movable: the set's functors point at the table.
+class StateTable {
+ public:
+  explicit StateTable(const Model& m) : model_(m), ids_(64, IdHash{this}, IdEq{this}) {}
+  StateTable(const StateTable&) = delete;
+  StateTable& operator=(const StateTable&) = delete;
+
+  int32_t Intern(KeyState s) {
+    states_.push_back(std::move(s));
+    int32_t id = int32_t(states_.size() - 1);
+    auto [it, inserted] = ids_.insert(id);
+    if (!inserted) {
+      states_.pop_back();
+      return *it;
+    }
+    bytes_ += states_.back().value.capacity() + sizeof(KeyState) + 24;
+    return id;
+  }
+  // The state after op `op_index` (operation `op`) in state `id`, or -1 if it cannot happen.
+  int32_t Next(int32_t id, uint32_t op_index, const Operation& op) {
+    uint64_t key = (uint64_t(uint32_t(id)) << 32) | op_index;
+    auto it = transitions_.find(key);
+    if (it != transitions_.end()) return it->second;
+    KeyState next;
+    int32_t r = model_.Step(states_[id], op, &next) ? Intern(std::move(next)) : -1;
+    transitions_.emplace(key, r);
+    bytes_ += 40;
+    return r;
+  }
+  const KeyState& Get(int32_t id) const { return states_[id]; }
+  uint64_t Bytes() const { return bytes_; }
+
+ private:
+  struct IdHash {
+    const StateTable* t;
+    size_t operator()(int32_t id) const { return KeyStateHash()(t->states_[id]); }
+  };
+  struct IdEq {
+    const StateTable* t;
+    bool operator()(int32_t a, int32_t b) const { return t->states_[a] == t->states_[b]; }
+  };
+  const Model& model_;
+  std::vector<KeyState> states_;
+  std::unordered_set<int32_t, IdHash, IdEq> ids_;
+  std::unordered_map<uint64_t, int32_t> transitions_;
+  uint64_t bytes_ = 0;
+};
+
+// ---- the search -----------------------------------------------------------------------------
+
+struct Node {
+  int32_t op = -1;      // index into the partition's ops
+  bool call = false;
+  int32_t match = -1;   // the call's return node, or the return's call node
+  int32_t prev = -1;
+  int32_t next = -1;
+};
+
+// What the search looked like at its deepest dead end.
+struct DeadEnd {
+  size_t depth = 0;
+  bool set = false;
+  std::vector<int32_t> sequence;    // linearized ops, in order
+  std::vector<int32_t> states;      // state after each
+  int32_t state = 0;                // state after the sequence
+  int32_t blocker = -1;             // op whose return was reached
+  std::vector<std::pair<int32_t, std::string>> pending;   // callable ops and why they fail
+};
+
+// The search over one partition, resumable: Advance() runs a slice of steps, so that several
+// partitions can be searched in turn and a violation in one ends the others early.
+class PartitionSearch {
+ public:
+  PartitionSearch(const Model& model, std::string key, std::vector<const Operation*> ops,
+                  const LinOptions& opt);
+  PartitionSearch(const PartitionSearch&) = delete;
+  PartitionSearch& operator=(const PartitionSearch&) = delete;
+
+  // Runs at most `slice` steps with at most `mem_limit` bytes. True when finished.
+  bool Advance(Budget* budget, uint64_t slice, uint64_t mem_limit);
+  // Ends an unfinished search as unknown.
+  void Abandon(const std::string& why) { Unknown(why); }
+  uint64_t Bytes() const { return cache_.Bytes() + states_.Bytes(); }
+  PartitionResult& result() { return res_; }
+
+ private:
+  void BuildList();
+  void Lift(int32_t n);
+  void Unlift(int32_t n);
+  void RecordDeadEnd(int32_t ret_node);
+  int32_t FirstCandidate();
+  bool Backtrack();
+  std::vector<std::string> Report() const;
+  std::string Label() const {
+    return res_.key.empty() ? "the register" : "key \"" + res_.key + "\"";
+  }
+  bool Finish(Validity v);
+  bool Unknown(const std::string& why);
+
+  const Model& model_;
+  const LinOptions& opt_;
+  std::vector<const Operation*> ops_;   // sorted by call time
+  StateTable states_;
+  ConfigCache cache_;
+  std::vector<Node> nodes_;             // node 0 is the head sentinel
+  std::vector<uint64_t> zobrist_;
+  std::vector<bool> read_only_;
+  DeadEnd dead_;
+  PartitionResult res_;
+  // Search position.
+  OpSet set_;
+  uint64_t hash_ = 0;
+  int32_t state_ = 0;
+  int32_t node_ = -1;
+  size_t remaining_finite_ = 0;
+  std::vector<std::pair<int32_t, int32_t>> stack_;   // (call node lifted, state before it)
+};
+
+PartitionSearch::PartitionSearch(const Model& model, std::string key,
+                                 std::vector<const Operation*> ops, const LinOptions& opt)
+    : model_(model), opt_(opt), ops_(std::move(ops)), states_(model), set_(ops_.size()) {
+  res_.key = std::move(key);
+  res_.ops = ops_.size();
+  BuildList();
+  zobrist_.resize(ops_.size());
+  read_only_.resize(ops_.size());
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    read_only_[i] = model_.ReadOnly(*ops_[i]);
+    zobrist_[i] = Mix(i * 0x632be59bd9b4e019ull + 17);
+    if (ops_[i]->ret) ++remaining_finite_;
+  }
+  state_ = states_.Intern(model_.Init());
+  node_ = FirstCandidate();
+  stack_.reserve(ops_.size());
+}
+
+void PartitionSearch::BuildList() {
+  struct Event {
+    int64_t time;
+    bool open;     // never returns: after every finite event
+    bool ret;
+    int32_t op;
+  };
+  std::vector<Event> ev;
+  ev.reserve(ops_.size() * 2);
+  for (size_t i = 0; i < ops_.size(); ++i) {
+    const Operation& o = *ops_[i];
+    ev.push_back({o.call, false, false, int32_t(i)});
+    ev.push_back({o.ret.value_or(0), !o.ret.has_value(), true, int32_t(i)});
+  }
+  // Calls before returns at equal times: equal timestamps count as concurrent.
+  std::sort(ev.begin(), ev.end(), [](const Event& a, const Event& b) {
+    if (a.open != b.open) return !a.open;
+    if (!a.open && a.time != b.time) return a.time < b.time;
+    if (a.ret != b.ret) return !a.ret;
+    return a.op < b.op;
+  });
+  nodes_.assign(ev.size() + 1, Node{});
+  std::vector<int32_t> call_node(ops_.size(), -1);
+  for (size_t k = 0; k < ev.size(); ++k) {
+    int32_t n = int32_t(k + 1);
+    Node& node = nodes_[n];
+    node.op = ev[k].op;
+    node.call = !ev[k].ret;
+    node.prev = n - 1;
+    node.next = (k + 1 < ev.size()) ? n + 1 : -1;
+    if (node.call) {
+      call_node[node.op] = n;
+    } else {
+      node.match = call_node[node.op];
+      nodes_[node.match].match = n;
+    }
+  }
+  nodes_[0].next = ev.empty() ? -1 : 1;
+}
+
+void PartitionSearch::Lift(int32_t n) {
+  Node& e = nodes_[n];
+  nodes_[e.prev].next = e.next;
+  if (e.next >= 0) nodes_[e.next].prev = e.prev;
+  Node& m = nodes_[e.match];
+  nodes_[m.prev].next = m.next;
+  if (m.next >= 0) nodes_[m.next].prev = m.prev;
+}
+
+void PartitionSearch::Unlift(int32_t n) {
+  Node& e = nodes_[n];
+  int32_t mi = e.match;
+  Node& m = nodes_[mi];
+  nodes_[m.prev].next = mi;
+  if (m.next >= 0) nodes_[m.next].prev = mi;
+  nodes_[e.prev].next = n;
+  if (e.next >= 0) nodes_[e.next].prev = n;
+}
+
+void PartitionSearch::RecordDeadEnd(int32_t ret_node) {
+  if (dead_.set && stack_.size() <= dead_.depth) return;
+  dead_.set = true;
+  dead_.depth = stack_.size();
+  dead_.sequence.clear();
+  dead_.states.clear();
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    dead_.sequence.push_back(nodes_[stack_[i].first].op);
+    dead_.states.push_back(i + 1 < stack_.size() ? stack_[i + 1].second : state_);
+  }
+  dead_.state = state_;
+  dead_.blocker = nodes_[ret_node].op;
+  dead_.pending.clear();
+  for (int32_t n = nodes_[0].next; n >= 0 && n != ret_node; n = nodes_[n].next) {
+    if (!nodes_[n].call) continue;
+    int32_t op = nodes_[n].op;
+    const KeyState& s = states_.Get(state_);
+    KeyState next;
+    std::string why = model_.Step(s, *ops_[op], &next)
+                          ? "could take effect here, but every continuation fails"
+                          : model_.WhyNot(s, *ops_[op]);
+    dead_.pending.emplace_back(op, std::move(why));
+  }
+}
+
+bool PartitionSearch::Finish(Validity v) {
+  res_.validity = v;
+  res_.cache_entries = cache_.count();
+  res_.memory_bytes = std::max(res_.memory_bytes, Bytes());
+  res_.best_depth = std::max(dead_.depth, stack_.size());
+  if (v == Validity::kViolated) res_.report = Report();
+  return true;
+}
+
+bool PartitionSearch::Unknown(const std::string& why) {
+  res_.report.push_back(Label() + ": unknown: " + why + " after linearizing " +
+                        std::to_string(std::max(dead_.depth, stack_.size())) + " of " +
+                        std::to_string(ops_.size()) + " operations");
+  return Finish(Validity::kUnknown);
+}
+
+int32_t PartitionSearch::FirstCandidate() {
+  // A legal read-only operation can be linearized first without loss: any linearization from
+  // here that places it later stays valid with it moved to the front (it changes no state and
+  // every op still pending returns after its call). Prefer one; otherwise start at the head.
+  for (int32_t n = nodes_[0].next; n >= 0 && nodes_[n].call; n = nodes_[n].next) {
+    int32_t op = nodes_[n].op;
+    if (read_only_[op] && states_.Next(state_, uint32_t(op), *ops_[op]) >= 0) return n;
+  }
+  return nodes_[0].next;
+}
+
+// Undoes linearizations until one that has untried alternatives; false when none is left.
+// A read-only operation has none worth trying (see FirstCandidate): undo past it too.
+bool PartitionSearch::Backtrack() {
+  while (!stack_.empty()) {
+    auto [call, before] = stack_.back();
+    stack_.pop_back();
+    int32_t op = nodes_[call].op;
+    set_.Clear(op);
+    hash_ ^= zobrist_[op];
+    state_ = before;
+    Unlift(call);
+    if (ops_[op]->ret) ++remaining_finite_;
+    if (!read_only_[op]) {
+      node_ = nodes_[call].next;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool PartitionSearch::Advance(Budget* budget, uint64_t slice, uint64_t mem_limit) {
+  uint64_t steps0 = budget->steps;
+  struct Count {   // adds this slice's steps to the result however the slice ends
+    PartitionResult& r;
+    Budget* b;
+    uint64_t s0;
+    ~Count() { r.steps += b->steps - s0; }
+  } count{res_, budget, steps0};
+  for (uint64_t i = 0; i < slice; ++i) {
+    if (remaining_finite_ == 0) return Finish(Validity::kOk);
+    if (!budget->Step()) return Unknown(budget->exceeded);
+    const Node& e = nodes_[node_];
+    bool dead_end = !e.call;
+    if (e.call) {
+      int32_t next_state = states_.Next(state_, uint32_t(e.op), *ops_[e.op]);
+      if (next_state >= 0) {
+        set_.Set(e.op);
+        uint64_t h = hash_ ^ zobrist_[e.op];
+        uint64_t room = mem_limit > states_.Bytes() ? mem_limit - states_.Bytes() : 0;
+        ConfigCache::Insert ins =
+            cache_.Add(h ^ Mix(uint64_t(next_state)), uint32_t(next_state), set_, room);
+        if (ins == ConfigCache::Insert::kFull || Bytes() > mem_limit) {
+          set_.Clear(e.op);
+          return Unknown("memory budget of " + std::to_string(mem_limit >> 20) +
+                         " MiB exceeded");
+        }
+        if (ins == ConfigCache::Insert::kNew) {
+          stack_.emplace_back(node_, state_);
+          hash_ = h;
+          state_ = next_state;
+          Lift(node_);
+          if (ops_[e.op]->ret) --remaining_finite_;
+          node_ = FirstCandidate();
+          continue;
+        }
+        set_.Clear(e.op);
+        // Already explored and failed; for a read-only op that dooms this configuration too.
+        dead_end = read_only_[e.op];
+      }
+      if (!dead_end) node_ = e.next;
+    }
+    if (dead_end) {
+      if (!e.call) RecordDeadEnd(node_);
+      if (!Backtrack()) return Finish(Validity::kViolated);
+    }
+  }
+  res_.memory_bytes = std::max(res_.memory_bytes, Bytes());
+  return false;
+}
+
+std::vector<std::string> PartitionSearch::Report() const {
+  std::vector<std::string> out;
+  const DeadEnd& d = dead_;
+  out.push_back(Label() + ": not linearizable: at most " + std::to_string(d.depth) +
+                " of " + std::to_string(ops_.size()) + " operations linearize");
+  out.push_back("  longest linearizable sequence (" + std::to_string(d.sequence.size()) +
+                " ops, state after each):");
+  size_t first =
+      d.sequence.size() > opt_.max_report_ops ? d.sequence.size() - opt_.max_report_ops : 0;
+  if (first > 0) {
+    out.push_back("    ... " + std::to_string(first) + " earlier operations, state then " +
+                  model_.DescribeState(states_.Get(d.states[first - 1])));
+  }
+  for (size_t i = first; i < d.sequence.size(); ++i) {
+    out.push_back("    " + std::to_string(i + 1) + ". " + DescribeOp(*ops_[d.sequence[i]]) +
+                  "  => " + model_.DescribeState(states_.Get(d.states[i])));
+  }
+  out.push_back("  state: " + model_.DescribeState(states_.Get(d.state)));
+  if (d.blocker >= 0) {
+    out.push_back("  stuck: this operation returned before any remaining one could take effect:");
+    out.push_back("    " + DescribeOp(*ops_[d.blocker]));
+  }
+  out.push_back("  pending operations at that point:");
+  for (const auto& [op, why] : d.pending) {
+    out.push_back("    " + DescribeOp(*ops_[op]) + ": " + why);
+  }
+  return out;
+}
+
+Status ValidateHistory(const History& h, const Model& model) {
+  for (const Operation& op : h.ops) {
+    RL_RETURN_IF_ERROR(model.Validate(op));
+    std::string where = op.origin.empty() ? "an operation" : op.origin;
+    if (op.ret && *op.ret < op.call) {
+      return InvalidArgument(where + ": returns before it is called");
+    }
+    if (!op.ret && op.output.known) {
+      return InvalidArgument(where + ": never returned but has a known output");
+    }
+  }
+  return Status::Ok();
+}
+
+bool Unconstrained(const Operation& op) {
+  return !op.output.known && (op.input.kind == OpKind::kRead || op.input.kind == OpKind::kGet);
+}
+
+}  // namespace
+
+Result<LinResult> CheckLinearizability(const History& history, const LinOptions& options) {
+  std::unique_ptr<Model> model = MakeModel(history);
+  RL_RETURN_IF_ERROR(ValidateHistory(history, *model));
+  LinResult res;
+  res.model = model->Name();
+  res.ops = history.ops.size();
+  Budget budget(options);
+  std::vector<Partition> parts = PartitionByKey(history);
+  res.partitions_total = parts.size();
+
+  // All partitions are searched in turn, a slice of steps each, so that one hard partition
+  // cannot hide a violation in another; a finished search frees its memory at once.
+  std::vector<std::unique_ptr<PartitionSearch>> searches(parts.size());
+  std::vector<std::optional<PartitionResult>> results(parts.size());
+  for (size_t k = 0; k < parts.size(); ++k) {
+    std::vector<const Operation*> ops;
+    ops.reserve(parts[k].ops.size());
+    for (size_t i : parts[k].ops) {
+      if (Unconstrained(history.ops[i])) {
+        ++res.dropped;
+      } else {
+        ops.push_back(&history.ops[i]);
+      }
+    }
+    std::stable_sort(ops.begin(), ops.end(),
+                     [](const Operation* a, const Operation* b) { return a->call < b->call; });
+    searches[k] = std::make_unique<PartitionSearch>(*model, parts[k].key, std::move(ops), options);
+  }
+  constexpr uint64_t kSlice = 50000;
+  uint64_t in_use = 0;   // bytes of all live searches
+  for (const auto& s : searches) in_use += s->Bytes();
+  size_t live = parts.size();
+  bool stop = false;
+  auto finish = [&](size_t k) {
+    in_use -= searches[k]->Bytes();
+    res.peak_memory_bytes = std::max(res.peak_memory_bytes, searches[k]->result().memory_bytes);
+    results[k] = std::move(searches[k]->result());
+    res.validity = Merge(res.validity, results[k]->validity);
+    searches[k].reset();
+    --live;
+  };
+  while (live > 0 && !stop) {
+    for (size_t k = 0; k < parts.size() && !stop; ++k) {
+      if (!searches[k]) continue;
+      uint64_t before = searches[k]->Bytes();
+      uint64_t others = in_use - before;
+      uint64_t limit = options.memory_budget_bytes > others ? options.memory_budget_bytes - others : 0;
+      bool done = searches[k]->Advance(&budget, kSlice, limit);
+      in_use += searches[k]->Bytes() - before;
+      res.peak_memory_bytes = std::max(res.peak_memory_bytes, in_use);
+      if (!done) continue;
+      bool out_of_budget = !budget.exceeded.empty();
+      finish(k);
+      if (res.validity == Validity::kViolated && options.stop_at_first_violation) stop = true;
+      if (out_of_budget) {   // the time/step budget is shared: the others are unknown too
+        for (size_t j = 0; j < parts.size(); ++j) {
+          if (!searches[j]) continue;
+          searches[j]->Abandon(budget.exceeded);
+          finish(j);
+        }
+        stop = true;
+      }
+    }
+  }
+  size_t abandoned = 0;
+  for (size_t k = 0; k < parts.size(); ++k) {
+    if (results[k]) {
+      res.partitions.push_back(std::move(*results[k]));
+    } else {
+      ++abandoned;
+    }
+  }
+  res.steps = budget.steps;
+
+  std::string summary = std::string(ValidityName(res.validity)) + ": " +
+                        std::to_string(res.ops) + " operations (" + res.model + " model, " +
+                        std::to_string(res.dropped) + " unknown reads dropped), " +
+                        std::to_string(res.partitions_total) + " keys, " +
+                        std::to_string(res.partitions.size()) + " judged, " +
+                        std::to_string(res.steps) + " steps";
+  res.evidence.push_back(summary);
+  Validity show = res.validity == Validity::kOk ? Validity::kViolated : res.validity;
+  for (const PartitionResult& pr : res.partitions) {
+    if (pr.validity != show) continue;
+    res.evidence.insert(res.evidence.end(), pr.report.begin(), pr.report.end());
+  }
+  if (abandoned > 0) {
+    res.evidence.push_back(std::to_string(abandoned) +
+                           " keys left unfinished once a violation was found");
+  }
+  return res;
+}
+
+Verdict ToVerdict(const LinResult& result) {
+  Verdict v;
+  v.checker = "linearizable";
+  v.property = "the client history is linearizable (per key, " + result.model + " model)";
+  v.validity = result.validity;
+  v.evidence = result.evidence;
+  return v;
+}
+
+}  // namespace raftlab::evidence

@@ -1,0 +1,128 @@
+// Runs the checker on every history listed in shared/testdata/porcupine/expected.tsv and asserts
+// each verdict. The directory is $RAFTLAB_TESTDATA, else $RAFTLAB_SOURCE_DIR/../shared/testdata/
+// porcupine; a missing directory fails the test (it never skips).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "evidence/history_formats.h"
+#include "evidence/linearizability.h"
+
+namespace raftlab::evidence {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TestdataDir() {
+  if (const char* d = std::getenv("RAFTLAB_TESTDATA"); d && *d) return d;
+  if (const char* s = std::getenv("RAFTLAB_SOURCE_DIR"); s && *s) {
+    return (fs::path(s) / ".." / "shared" / "testdata" / "porcupine").lexically_normal().string();
+  }
+  return "";
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+TEST(PorcupineTestdata, EveryVerdictMatchesExpectedTsv) {
+  std::string dir = TestdataDir();
+  ASSERT_FALSE(dir.empty()) << "neither RAFTLAB_TESTDATA nor RAFTLAB_SOURCE_DIR is set: cannot "
+                               "find shared/testdata/porcupine (run through ctest)";
+  ASSERT_TRUE(fs::is_directory(dir)) << "porcupine test data directory missing: " << dir
+                                     << " (set RAFTLAB_TESTDATA to its location)";
+  fs::path tsv = fs::path(dir) / "expected.tsv";
+  ASSERT_TRUE(fs::exists(tsv)) << "missing " << tsv;
+
+  std::istringstream lines(ReadFile(tsv));
+  std::string line;
+  int total = 0, right = 0;
+  int64_t t_all = NowNs();
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << "bad expected.tsv line: " << line;
+    std::string name = line.substr(0, tab);
+    std::string want = line.substr(tab + 1);
+    ASSERT_TRUE(want == "true" || want == "false") << "bad expected.tsv line: " << line;
+    ++total;
+    fs::path file = fs::path(dir) / name;
+    if (!fs::exists(file)) {
+      ADD_FAILURE() << name << ": file missing";
+      continue;
+    }
+    Result<History> h = ParseHistory(ReadFile(file), name);
+    if (!h.ok()) {
+      ADD_FAILURE() << name << ": " << h.status().ToString();
+      continue;
+    }
+    LinOptions opt;
+    opt.now_ns = NowNs;
+    opt.time_budget_ns = 30LL * 1000 * 1000 * 1000;
+    int64_t t0 = NowNs();
+    Result<LinResult> r = CheckLinearizability(*h, opt);
+    double ms = (NowNs() - t0) / 1e6;
+    if (!r.ok()) {
+      ADD_FAILURE() << name << ": " << r.status().ToString();
+      continue;
+    }
+    Validity expect = want == "true" ? Validity::kOk : Validity::kViolated;
+    if (r->validity == expect) {
+      ++right;
+    } else {
+      ADD_FAILURE() << name << ": got " << ValidityName(r->validity) << ", want "
+                    << ValidityName(expect) << "\n"
+                    << r->evidence[0];
+    }
+    if (ms > 500) std::cout << "  slow: " << name << " " << ms << " ms\n";
+  }
+  std::cout << "porcupine testdata: " << right << " of " << total << " verdicts match ("
+            << (NowNs() - t_all) / 1000000 << " ms)\n";
+  EXPECT_GE(total, 108) << "expected.tsv lists fewer files than it should";
+  EXPECT_EQ(right, total);
+}
+
+// Files present in the directory but not listed in expected.tsv have no expected verdict: they
+// must still parse and be judged (not unknown) within the budget (empty files are skipped).
+// Their verdicts are printed.
+TEST(PorcupineTestdata, UnlistedFilesAreJudged) {
+  std::string dir = TestdataDir();
+  ASSERT_TRUE(!dir.empty() && fs::is_directory(dir))
+      << "porcupine test data directory missing: " << dir;
+  std::string tsv = ReadFile(fs::path(dir) / "expected.tsv");
+  for (const char* sub : {"jepsen", "kv"}) {
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / sub)) {
+      std::string name = std::string(sub) + "/" + entry.path().filename().string();
+      if (tsv.find(name + "\t") != std::string::npos) continue;
+      if (fs::file_size(entry.path()) == 0) {   // jepsen/etcd_095.log is empty upstream
+        std::cout << "  unlisted " << name << ": empty file, no verdict\n";
+        continue;
+      }
+      Result<History> h = ParseHistory(ReadFile(entry.path()), name);
+      ASSERT_TRUE(h.ok()) << h.status().ToString();
+      LinOptions opt;
+      opt.now_ns = NowNs;
+      opt.time_budget_ns = 30LL * 1000 * 1000 * 1000;
+      Result<LinResult> r = CheckLinearizability(*h, opt);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_NE(r->validity, Validity::kUnknown) << name;
+      std::cout << "  unlisted " << name << ": " << ValidityName(r->validity) << "\n";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace raftlab::evidence
