@@ -1,11 +1,10 @@
 #include "evidence/linearizability.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "evidence/models.h"
 
@@ -83,7 +82,7 @@ class ConfigCache {
  public:
   enum class Insert { kNew, kSeen, kFull };
 
-  ConfigCache() : slots_(1024, 0) {}
+  ConfigCache() : slots_(16, 0) {}
 
   // kFull when storing the entry would take the cache over `limit` bytes.
   Insert Add(uint64_t hash, uint32_t state, const OpSet& set, uint64_t limit) {
@@ -143,52 +142,105 @@ class ConfigCache {
 
 // ---- model states, interned ------------------------------------------------------------------
 
-// Each distinct state is stored once and named by a dense id; transitions are memoised.
-// Not copyable or movable: the set's functors point at the table.
+// Each distinct state is stored once, its bytes in large shared blocks, and named by a dense id;
+// transitions are memoised in a flat table. Few, large allocations: the table is cheap to build
+// up to millions of states and cheap to free.
 class StateTable {
  public:
-  explicit StateTable(const Model& m) : model_(m), ids_(64, IdHash{this}, IdEq{this}) {}
-  StateTable(const StateTable&) = delete;
-  StateTable& operator=(const StateTable&) = delete;
+  explicit StateTable(const Model& m) : model_(m), slots_(16, -1), trans_keys_(16, kEmpty),
+                                        trans_vals_(16, -1) {}
 
-  int32_t Intern(KeyState s) {
-    states_.push_back(std::move(s));
-    int32_t id = int32_t(states_.size() - 1);
-    auto [it, inserted] = ids_.insert(id);
-    if (!inserted) {
-      states_.pop_back();
-      return *it;
+  int32_t Intern(const KeyState& s) {
+    uint64_t h = KeyStateHash()(s);
+    size_t mask = slots_.size() - 1;
+    size_t i = h & mask;
+    for (; slots_[i] >= 0; i = (i + 1) & mask) {
+      const Ref& r = refs_[slots_[i]];
+      if (r.hash == h && r.present == s.present && r.len == s.value.size() &&
+          std::memcmp(blocks_[r.block].data() + r.offset, s.value.data(), r.len) == 0) {
+        return slots_[i];
+      }
     }
-    bytes_ += states_.back().value.capacity() + sizeof(KeyState) + 24;
+    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < s.value.size()) {
+      // Blocks grow from small to kBlock, so that many small partitions stay small.
+      size_t size = blocks_.empty() ? 256 : std::min(kBlock, 2 * blocks_.back().capacity());
+      blocks_.emplace_back();
+      blocks_.back().reserve(std::max(size, s.value.size()));
+      bytes_ += blocks_.back().capacity();
+    }
+    std::string& b = blocks_.back();
+    int32_t id = int32_t(refs_.size());
+    refs_.push_back(Ref{h, uint32_t(blocks_.size() - 1), uint32_t(b.size()), uint32_t(s.value.size()),
+                        s.present});
+    b.append(s.value);
+    slots_[i] = id;
+    if (refs_.size() * 2 > slots_.size()) GrowSlots();
     return id;
   }
   // The state after op `op_index` (operation `op`) in state `id`, or -1 if it cannot happen.
   int32_t Next(int32_t id, uint32_t op_index, const Operation& op) {
     uint64_t key = (uint64_t(uint32_t(id)) << 32) | op_index;
-    auto it = transitions_.find(key);
-    if (it != transitions_.end()) return it->second;
+    size_t mask = trans_keys_.size() - 1;
+    size_t i = Mix(key) & mask;
+    for (; trans_keys_[i] != kEmpty; i = (i + 1) & mask) {
+      if (trans_keys_[i] == key) return trans_vals_[i];
+    }
     KeyState next;
-    int32_t r = model_.Step(states_[id], op, &next) ? Intern(std::move(next)) : -1;
-    transitions_.emplace(key, r);
-    bytes_ += 40;
+    int32_t r = model_.Step(Get(id), op, &next) ? Intern(next) : -1;
+    // Intern() does not touch the transition table: slot i is still free.
+    trans_keys_[i] = key;
+    trans_vals_[i] = r;
+    if (++trans_count_ * 2 > trans_keys_.size()) GrowTransitions();
     return r;
   }
-  const KeyState& Get(int32_t id) const { return states_[id]; }
-  uint64_t Bytes() const { return bytes_; }
+  KeyState Get(int32_t id) const {
+    const Ref& r = refs_[id];
+    return KeyState{r.present, blocks_[r.block].substr(r.offset, r.len)};
+  }
+  uint64_t Bytes() const {
+    return bytes_ + refs_.capacity() * sizeof(Ref) + slots_.capacity() * 4 +
+           trans_keys_.capacity() * 12;
+  }
 
  private:
-  struct IdHash {
-    const StateTable* t;
-    size_t operator()(int32_t id) const { return KeyStateHash()(t->states_[id]); }
+  static constexpr uint64_t kEmpty = ~0ull;
+  static constexpr size_t kBlock = 1 << 20;
+  struct Ref {
+    uint64_t hash;
+    uint32_t block, offset, len;
+    bool present;
   };
-  struct IdEq {
-    const StateTable* t;
-    bool operator()(int32_t a, int32_t b) const { return t->states_[a] == t->states_[b]; }
-  };
+  void GrowSlots() {
+    slots_.assign(slots_.size() * 2, -1);
+    size_t mask = slots_.size() - 1;
+    for (size_t id = 0; id < refs_.size(); ++id) {
+      size_t i = refs_[id].hash & mask;
+      while (slots_[i] >= 0) i = (i + 1) & mask;
+      slots_[i] = int32_t(id);
+    }
+  }
+  void GrowTransitions() {
+    std::vector<uint64_t> keys(trans_keys_.size() * 2, kEmpty);
+    std::vector<int32_t> vals(keys.size(), -1);
+    size_t mask = keys.size() - 1;
+    for (size_t j = 0; j < trans_keys_.size(); ++j) {
+      if (trans_keys_[j] == kEmpty) continue;
+      size_t i = Mix(trans_keys_[j]) & mask;
+      while (keys[i] != kEmpty) i = (i + 1) & mask;
+      keys[i] = trans_keys_[j];
+      vals[i] = trans_vals_[j];
+    }
+    trans_keys_.swap(keys);
+    trans_vals_.swap(vals);
+  }
+
   const Model& model_;
-  std::vector<KeyState> states_;
-  std::unordered_set<int32_t, IdHash, IdEq> ids_;
-  std::unordered_map<uint64_t, int32_t> transitions_;
+  std::vector<std::string> blocks_;
+  std::vector<Ref> refs_;
+  std::vector<int32_t> slots_;
+  std::vector<uint64_t> trans_keys_;
+  std::vector<int32_t> trans_vals_;
+  size_t trans_count_ = 0;
   uint64_t bytes_ = 0;
 };
 
@@ -355,7 +407,7 @@ void PartitionSearch::RecordDeadEnd(int32_t ret_node) {
   for (int32_t n = nodes_[0].next; n >= 0 && n != ret_node; n = nodes_[n].next) {
     if (!nodes_[n].call) continue;
     int32_t op = nodes_[n].op;
-    const KeyState& s = states_.Get(state_);
+    KeyState s = states_.Get(state_);
     KeyState next;
     std::string why = model_.Step(s, *ops_[op], &next)
                           ? "could take effect here, but every continuation fails"
