@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "cluster/leftovers.h"
@@ -21,6 +22,16 @@ namespace {
 std::string ExitDescription(int status) {
   if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
   return "exit " + std::to_string(WEXITSTATUS(status));
+}
+
+// The last `n` lines of a file, for error messages that must outlive the file.
+std::string TailOf(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string out;
+  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += "\n    " + lines[i].substr(0, 300);
+  return out;
 }
 
 Result<evidence::RaftSample> PollRaftStatus(const std::string& name, int timeout_ms) {
@@ -130,6 +141,11 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
     m.spec.initial_cluster = initial_cluster;
     m.spec.flags = options.flags;
     m.client = std::make_shared<driver::EtcdClient>(ClientEndpoint(name));
+    if (options.slow_wal) {
+      progress("mounting " + name + "'s WAL dir on raftlab-slowfs (fsync delay 0)");
+      if (Status s = EnsureSlowWalMount(&m); !s.ok()) return fail(s);
+      m.spec.wal_dir = SlowWalDir(name);
+    }
   }
   for (auto& [name, m] : members_) {
     progress("starting etcd " + name + " (" + ClientUrl(name) + ")");
@@ -199,8 +215,8 @@ Status Lab::WaitForLeader(int timeout_ms, const Progress& progress) {
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [name, m] : members_)
         if (!m.running)
-          return Unavailable("etcd " + name + " exited (" + m.last_exit + ") during start; see " +
-                             paths_.LogPath(name));
+          return Unavailable("etcd " + name + " exited (" + m.last_exit + ") during start; its log ends:" +
+                             TailOf(paths_.LogPath(name), 3));
     }
     if (MonoNowNs() > deadline)
       return Timeout("no agreed leader after " + std::to_string(timeout_ms / 1000) + " s:" + summary);
@@ -267,6 +283,14 @@ Result<std::vector<std::string>> Lab::Down() {
       removed.push_back("stopped etcd " + name + " (pid " + std::to_string(m.pid) + ")");
       m.running = false;
     }
+  }
+  for (auto& [name, m] : members_) {
+    if (m.slowfs_pid <= 0) continue;
+    // SIGTERM lets slowfs unmount cleanly; the leftover sweep below catches a stuck one.
+    agent_->Signal(m.slowfs_pid, SIGTERM);
+    for (int i = 0; i < 100 && waitpid(m.slowfs_pid, nullptr, WNOHANG) == 0; ++i) SleepMs(20);
+    removed.push_back("unmounted " + SlowWalMount(name) + " (raftlab-slowfs pid " + std::to_string(m.slowfs_pid) + ")");
+    m.slowfs_pid = 0;
   }
   for (const auto& line : RemoveLeftovers(paths_.state_dir)) removed.push_back(line);
   std::error_code ec;
@@ -418,6 +442,145 @@ Result<MemberFiles> Lab::Files(const std::string& member) const {
   f.wal_dir = m.spec.wal_dir.empty() ? m.spec.data_dir + "/member/wal" : m.spec.wal_dir;
   f.log_path = paths_.LogPath(member);
   return f;
+}
+
+bool Lab::IsRunning(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = members_.find(name);
+  return it != members_.end() && it->second.running;
+}
+
+std::string Lab::ToolPath(const std::string& tool) const {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path() / tool).string();
+}
+
+Status Lab::SignalMember(const std::string& name, int signal) {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  const Member& m = members_.at(name);
+  if (!m.running) return FailedPrecondition("member " + name + " is down (" + m.last_exit + ")");
+  return agent_->Signal(m.pid, signal);
+}
+
+Status Lab::StopMember(const std::string& name, int timeout_ms) {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  if (!IsRunning(name)) return Status::Ok();
+  (void)SignalMember(name, SIGCONT);   // a paused member cannot act on SIGTERM
+  RL_RETURN_IF_ERROR(SignalMember(name, SIGTERM));
+  const int64_t deadline = MonoNowNs() + static_cast<int64_t>(timeout_ms) * 1'000'000;
+  while (IsRunning(name) && MonoNowNs() < deadline) SleepMs(20);
+  if (IsRunning(name)) (void)SignalMember(name, SIGKILL);
+  while (IsRunning(name)) SleepMs(20);
+  return Status::Ok();
+}
+
+std::string Lab::CurrentWalDir(const Member& m) const {
+  return m.spec.wal_dir.empty() ? m.spec.data_dir + "/member/wal" : m.spec.wal_dir;
+}
+
+Status Lab::EnsureSlowWalMount(Member* m) {
+  if (m->slowfs_pid > 0) return Status::Ok();
+  const std::string tool = ToolPath("raftlab-slowfs");
+  if (!IsExecutable(tool)) return FailedPrecondition("raftlab-slowfs not found at " + tool);
+  if (access("/dev/fuse", R_OK | W_OK) != 0)
+    return Unsupported("no usable /dev/fuse here, so no slow-disk WAL mount; fallback: none in this lab "
+                       "(cgroup blkio throttling would slow the whole process, not just the WAL)");
+  const std::string dir = paths_.MemberDir(m->name);
+  const std::string mount = SlowWalMount(m->name);
+  RL_RETURN_IF_ERROR(MakeDirs(dir + "/wal-backing"));
+  RL_RETURN_IF_ERROR(MakeDirs(mount));
+  RL_RETURN_IF_ERROR(WriteFileAtomic(dir + "/fsync-delay-ms", "0\n"));
+  Result<pid_t> pid = agent_->StartOnHost(
+      m->name, {tool, "--backing", dir + "/wal-backing", "--mount", mount, "--control", dir + "/fsync-delay-ms", "--foreground"},
+      dir + "/slowfs.log");
+  if (!pid.ok()) return pid.status();
+  m->slowfs_pid = *pid;
+  for (int i = 0; i < 250; ++i) {
+    std::ifstream mounts("/proc/mounts");
+    for (std::string line; std::getline(mounts, line);)
+      if (line.find(" " + mount + " ") != std::string::npos) return Status::Ok();
+    if (waitpid(*pid, nullptr, WNOHANG) == *pid) break;
+    SleepMs(20);
+  }
+  return Unavailable("raftlab-slowfs did not mount " + mount + "; see " + dir + "/slowfs.log");
+}
+
+Result<std::string> Lab::FsyncControlFile(const std::string& name) const {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  const Member& m = members_.at(name);
+  if (m.slowfs_pid <= 0 || m.spec.wal_dir != SlowWalDir(name))
+    return FailedPrecondition("member " + name + "'s WAL is on the plain disk: bring the lab up with --slow-wal, or "
+                              "`raftlab restart " + name + " --wal-dir slow` first");
+  return paths_.MemberDir(name) + "/fsync-delay-ms";
+}
+
+Result<std::string> Lab::ResolveTarget(const std::string& spec) {
+  if (spec != "leader" && spec != "a-follower") {
+    RL_RETURN_IF_ERROR(CheckMember(spec));
+    return spec;
+  }
+  for (const auto& v : StatusOfMembers()) {
+    if (spec == "leader" && v.role == "leader") return v.name;
+    if (spec == "a-follower" && v.role == "follower") return v.name;
+  }
+  return Unavailable("no member is " + std::string(spec == "leader" ? "the leader" : "a follower") + " right now");
+}
+
+Status Lab::WaitUntilAnswering(const std::string& name, int timeout_ms) {
+  const int64_t deadline = MonoNowNs() + static_cast<int64_t>(timeout_ms) * 1'000'000;
+  while (MonoNowNs() < deadline) {
+    if (!IsRunning(name))
+      return Unavailable("etcd " + name + " exited while starting; its log ends:" + TailOf(paths_.LogPath(name), 3));
+    if (PollRaftStatus(name, 300).ok()) return Status::Ok();
+    SleepMs(50);
+  }
+  return Timeout("etcd " + name + " did not answer within " + std::to_string(timeout_ms / 1000) + " s");
+}
+
+// Moves every file of `from` into `to` (different filesystems: copy, then remove).
+static Status MoveDirContents(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  std::filesystem::create_directories(to, ec);
+  if (!std::filesystem::exists(from)) return Status::Ok();
+  for (const auto& e : std::filesystem::directory_iterator(from, ec)) {
+    std::filesystem::copy(e.path(), std::filesystem::path(to) / e.path().filename(),
+                          std::filesystem::copy_options::overwrite_existing | std::filesystem::copy_options::recursive, ec);
+    if (ec) return Internal("cannot move " + e.path().string() + " to " + to + ": " + ec.message());
+  }
+  std::filesystem::remove_all(from, ec);
+  return Status::Ok();
+}
+
+Status Lab::RestartMember(const std::string& name, WalPlacement wal, const Progress& progress) {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  if (IsRunning(name)) {
+    progress("stopping etcd " + name + " (SIGTERM)");
+    RL_RETURN_IF_ERROR(StopMember(name, 10000));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Member& m = members_.at(name);
+    const std::string before = CurrentWalDir(m);
+    if (wal == WalPlacement::kSlow && m.spec.wal_dir != SlowWalDir(name)) {
+      RL_RETURN_IF_ERROR(EnsureSlowWalMount(&m));
+      progress("moving " + name + "'s WAL from " + before + " to the slowfs mount " + SlowWalDir(name));
+      RL_RETURN_IF_ERROR(MoveDirContents(before, SlowWalDir(name)));
+      m.spec.wal_dir = SlowWalDir(name);
+    } else if (wal == WalPlacement::kFast && !m.spec.wal_dir.empty()) {
+      const std::string fast = m.spec.data_dir + "/member/wal";
+      progress("moving " + name + "'s WAL from " + before + " to fast storage " + fast);
+      RL_RETURN_IF_ERROR(MoveDirContents(before, fast));
+      m.spec.wal_dir.clear();
+    }
+    if (journal_) journal_->Record("action", {{"name", "restart"}, {"member", name}, {"wal_dir", CurrentWalDir(m)}});
+    progress("starting etcd " + name + " (WAL in " + CurrentWalDir(m) + ")");
+    RL_RETURN_IF_ERROR(StartMember(&m));
+    Persist();
+  }
+  return WaitUntilAnswering(name, 20000);
 }
 
 void Lab::Supervise() {

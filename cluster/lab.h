@@ -41,6 +41,7 @@ struct UpOptions {
   std::string journal_path;            // required
   std::string etcd_binary = "/usr/bin/etcd";
   std::string exporter_address = "127.0.0.1:9464";
+  bool slow_wal = false;               // every member's WAL on its own slowfs mount (delay 0)
   int ready_timeout_ms = 60000;
 };
 
@@ -57,6 +58,8 @@ struct MemberView {
   pid_t pid = 0;
   std::string error;
 };
+
+enum class WalPlacement { kUnchanged, kFast, kSlow };
 
 struct MemberFiles {
   std::string data_dir, wal_dir, log_path;
@@ -83,6 +86,22 @@ class Lab {
   Result<MemberFiles> Files(const std::string& member) const;
   std::string JournalPath() const;
 
+  // Process control, for the chaos layer and `restart`.
+  Status SignalMember(const std::string& name, int signal);
+  // SIGTERM, then SIGKILL after timeout_ms; returns once the supervisor saw it exit.
+  Status StopMember(const std::string& name, int timeout_ms);
+  // Stops the member if it runs, moves its WAL when `wal` asks, starts it again on the same
+  // data and waits until it answers.
+  Status RestartMember(const std::string& name, WalPlacement wal, const Progress& progress);
+  // "n2" | "leader" | "a-follower": a member name, resolved now.
+  Result<std::string> ResolveTarget(const std::string& spec);
+  // The control file of the member's slowfs mount; FailedPrecondition when its WAL is on
+  // the plain disk.
+  Result<std::string> FsyncControlFile(const std::string& name) const;
+  bool IsRunning(const std::string& name) const;
+  // Directory holding raftlab-slowfs, raftlab-delayer (beside raftlabd).
+  std::string ToolPath(const std::string& tool) const;
+
   // For the chaos and membership layers.
   HostAgent* agent() { return agent_.get(); }
   evidence::Journal* journal() { return journal_.get(); }
@@ -101,10 +120,19 @@ class Lab {
     bool learner = false;
     std::string last_exit;
     EtcdMemberSpec spec;
+    pid_t slowfs_pid = 0;              // its WAL mount's server, when it has one
     std::shared_ptr<driver::EtcdClient> client;
   };
 
   Status StartMember(Member* m);
+  // Mounts <member>/wal-slow (backed by <member>/wal-backing) with raftlab-slowfs.
+  Status EnsureSlowWalMount(Member* m);
+  std::string SlowWalMount(const std::string& name) const { return paths_.MemberDir(name) + "/wal-slow"; }
+  // etcd creates its WAL dir as <dir>.tmp and renames it into place, so the WAL dir must be
+  // inside the mount, not the mount point itself.
+  std::string SlowWalDir(const std::string& name) const { return SlowWalMount(name) + "/wal"; }
+  std::string CurrentWalDir(const Member& m) const;
+  Status WaitUntilAnswering(const std::string& name, int timeout_ms);
   Status WaitForLeader(int timeout_ms, const Progress& progress);
   void RefreshMemberIds();
   std::map<uint64_t, std::string> NamesById() const;

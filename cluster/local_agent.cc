@@ -52,7 +52,13 @@ Status LocalAgent::CreateHost(const std::string& name) {
   RL_RETURN_IF_ERROR(Ip({"-n", ns, "link", "set", "lo", "up"}));
   RL_RETURN_IF_ERROR(Ip({"-n", ns, "addr", "add", Cidr(MemberIp(name)), "dev", kMemberIface}));
   RL_RETURN_IF_ERROR(Ip({"-n", ns, "link", "set", kMemberIface, "up"}));
-  return AllowLoopbackRange(ns, kMemberIface);
+  RL_RETURN_IF_ERROR(AllowLoopbackRange(ns, kMemberIface));
+  // The one chain every fault rule goes into, so heal can remove exactly the lab's rules.
+  SpawnOptions in_ns;
+  in_ns.netns = ns;
+  RL_RETURN_IF_ERROR(RunChecked({"iptables", "-w", "-N", kFaultChain}, in_ns));
+  RL_RETURN_IF_ERROR(RunChecked({"iptables", "-w", "-A", "INPUT", "-j", kFaultChain}, in_ns));
+  return RunChecked({"iptables", "-w", "-A", "OUTPUT", "-j", kFaultChain}, in_ns);
 }
 
 Status LocalAgent::RemoveHost(const std::string& name) {

@@ -22,6 +22,8 @@ inline constexpr int kClientPort = 2379;
 inline constexpr int kPeerPort = 2380;
 inline constexpr int kMaxMembers = 9;
 inline constexpr char kMemberIface[] = "eth0";    // inside each member namespace
+// iptables chain inside each member namespace, jumped to from INPUT and OUTPUT.
+inline constexpr char kFaultChain[] = "RAFTLAB-FAULTS";
 
 // "n3" -> 3; 0 when the name is not of the form n<1..kMaxMembers>.
 int MemberOrdinal(const std::string& name);

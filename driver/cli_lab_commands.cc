@@ -76,6 +76,7 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
   f->set_snapshot_count(static_cast<uint64_t>(*a.GetInt("snapshot-count", 0)));
   f->set_sample_interval_ms(static_cast<uint32_t>(*a.GetInt("sample-ms", 50)));
   f->set_pre_vote(a.Has("pre-vote"));
+  f->set_slow_wal(a.Has("slow-wal"));
   f->set_etcd_binary(a.Get("etcd", "/usr/bin/etcd"));
   f->set_journal_path(std::filesystem::absolute(a.Get("journal", DefaultJournalPath())).string());
   if (f->members() < 1 || f->members() > static_cast<uint32_t>(cluster::kMaxMembers))
@@ -277,6 +278,7 @@ std::vector<Command> LabCommands() {
         {"sample-ms", true, "MS  sampler period for /debug/vars and /metrics (default 50)"},
         {"journal", true, "PATH  journal file (default runs/<time>-session/journal.jsonl)"},
         {"etcd", true, "PATH  etcd binary (default /usr/bin/etcd)"},
+        {"slow-wal", false, "put every WAL on the lab's FUSE mount (fsync delay 0) so slow-disk works"},
         json},
        0, 0, Up,
        "Starts raftlabd if it is not running. Members are n1..nN at 127.99.0.11.., client port 2379,\n"

@@ -74,6 +74,7 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
   o.flags.snapshot_count = f.snapshot_count();
   if (f.sample_interval_ms() != 0) o.sample_interval_ms = static_cast<int>(f.sample_interval_ms());
   o.journal_path = f.journal_path();
+  o.slow_wal = f.slow_wal();
   if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
   raftlab::Status s = lab_->Up(o, [writer](const std::string& line) {
     v1::UpProgress p;
@@ -91,6 +92,11 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
 
 grpc::Status LabService::Down(grpc::ServerContext*, const v1::DownRequest*, v1::DownReply* reply) {
   reply->set_journal_path(lab_->JournalPath());
+  if (lab_->IsUp()) {
+    Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal("");
+    if (healed.ok())
+      for (const auto& f : *healed) reply->add_removed("healed " + f.id + ": " + f.description);
+  }
   Result<std::vector<std::string>> removed = lab_->Down();
   if (!removed.ok()) return ToGrpc(removed.status());
   for (const auto& line : *removed) reply->add_removed(line);
@@ -140,6 +146,81 @@ grpc::Status LabService::MemberInfo(grpc::ServerContext*, const v1::MemberInfoRe
   reply->set_data_dir(f->data_dir);
   reply->set_wal_dir(f->wal_dir);
   reply->set_log_path(f->log_path);
+  return grpc::Status::OK;
+}
+
+}  // namespace raftlab::driver
+
+namespace raftlab::driver {
+namespace {
+
+void FillFault(const chaos::FaultInfo& f, v1::FaultInfo* out) {
+  out->set_id(f.id);
+  out->set_kind(f.kind);
+  for (const auto& t : f.targets) out->add_targets(t);
+  out->set_since(f.since);
+  out->set_mechanism(f.mechanism);
+  out->set_description(f.description);
+  out->set_detail_json(f.detail.dump());
+}
+
+}  // namespace
+
+grpc::Status LabService::ApplyFault(grpc::ServerContext*, const v1::FaultRequest* req, v1::FaultInfo* reply) {
+  chaos::FaultRequest r;
+  r.kind = req->kind();
+  for (const auto& g : req->groups()) r.groups.emplace_back(g.members().begin(), g.members().end());
+  r.from = req->from();
+  r.to = req->to();
+  r.bridge = req->bridge();
+  r.target = req->target();
+  r.peers.assign(req->peers().begin(), req->peers().end());
+  r.probability = req->probability();
+  r.delay_ms = static_cast<int>(req->delay_ms());
+  r.rate = req->rate();
+  r.signal = req->signal();
+  r.fsync_ms = static_cast<int>(req->fsync_ms());
+  Result<chaos::FaultInfo> info = faults_->Apply(r);
+  if (!info.ok()) return ToGrpc(info.status());
+  FillFault(*info, reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Heal(grpc::ServerContext*, const v1::HealRequest* req, v1::FaultList* reply) {
+  if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
+  Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal(req->id());
+  if (!healed.ok()) return ToGrpc(healed.status());
+  for (const auto& f : *healed) FillFault(f, reply->add_faults());
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::ListFaults(grpc::ServerContext*, const v1::ListFaultsRequest*, v1::FaultList* reply) {
+  if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
+  for (const auto& f : faults_->List()) FillFault(f, reply->add_faults());
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::Restart(grpc::ServerContext*, const v1::RestartRequest* req,
+                                 grpc::ServerWriter<v1::UpProgress>* writer) {
+  cluster::WalPlacement wal = cluster::WalPlacement::kUnchanged;
+  if (req->wal_dir() == "fast") wal = cluster::WalPlacement::kFast;
+  else if (req->wal_dir() == "slow") wal = cluster::WalPlacement::kSlow;
+  else if (!req->wal_dir().empty())
+    return ToGrpc(InvalidArgument("--wal-dir must be fast or slow, got '" + req->wal_dir() + "'"));
+  for (const auto& f : faults_->List())
+    if ((f.kind == "kill" || f.kind == "pause") && f.targets == std::vector<std::string>{req->member()})
+      return ToGrpc(FailedPrecondition(req->member() + " has fault " + f.id + " (" + f.description +
+                                       "): `raftlab heal " + f.id + "` instead"));
+  raftlab::Status s = lab_->RestartMember(req->member(), wal, [writer](const std::string& line) {
+    v1::UpProgress p;
+    p.set_line(line);
+    writer->Write(p);
+  });
+  if (!s.ok()) return ToGrpc(s);
+  v1::UpProgress done;
+  done.set_done(true);
+  FillStatusReply(lab_->StatusOfMembers(), done.mutable_status());
+  writer->Write(done);
   return grpc::Status::OK;
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "chaos/fault_manager.h"
 #include "cluster/lab.h"
 #include "proto/raftlab.grpc.pb.h"
 
@@ -12,7 +13,8 @@ namespace raftlab::driver {
 
 class LabService final : public raftlab::v1::LabControl::Service {
  public:
-  LabService(cluster::Lab* lab, std::function<void()> on_down) : lab_(lab), on_down_(std::move(on_down)) {}
+  LabService(cluster::Lab* lab, chaos::FaultManager* faults, std::function<void()> on_down)
+      : lab_(lab), faults_(faults), on_down_(std::move(on_down)) {}
 
   grpc::Status Up(grpc::ServerContext*, const v1::UpRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
   grpc::Status Down(grpc::ServerContext*, const v1::DownRequest*, v1::DownReply*) override;
@@ -21,9 +23,14 @@ class LabService final : public raftlab::v1::LabControl::Service {
   grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::GetReply*) override;
   grpc::Status Env(grpc::ServerContext*, const v1::EnvRequest*, v1::EnvReply*) override;
   grpc::Status MemberInfo(grpc::ServerContext*, const v1::MemberInfoRequest*, v1::MemberInfoReply*) override;
+  grpc::Status ApplyFault(grpc::ServerContext*, const v1::FaultRequest*, v1::FaultInfo*) override;
+  grpc::Status Heal(grpc::ServerContext*, const v1::HealRequest*, v1::FaultList*) override;
+  grpc::Status ListFaults(grpc::ServerContext*, const v1::ListFaultsRequest*, v1::FaultList*) override;
+  grpc::Status Restart(grpc::ServerContext*, const v1::RestartRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
 
  private:
   cluster::Lab* lab_;
+  chaos::FaultManager* faults_;
   std::function<void()> on_down_;
 };
 

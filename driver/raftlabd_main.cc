@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
 
   raftlab::cluster::LabPaths paths{state_dir};
   raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>());
-  raftlab::driver::LabService service(&lab, RequestExit);
+  raftlab::chaos::FaultManager faults(&lab);
+  raftlab::driver::LabService service(&lab, &faults, RequestExit);
 
   std::string socket_path = paths.SocketPath();
   unlink(socket_path.c_str());
@@ -104,7 +105,10 @@ int main(int argc, char** argv) {
     g_cv.wait(lock, [] { return g_exit; });
   }
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  if (lab.IsUp()) (void)lab.Down();
+  if (lab.IsUp()) {
+    (void)faults.Heal("");
+    (void)lab.Down();
+  }
   unlink(socket_path.c_str());
   std::cerr << "raftlabd: exit\n";
   return 0;

@@ -1,5 +1,7 @@
 #include "tests/lab_harness.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +42,8 @@ std::string WhyNoLab() {
 }
 
 LabHarness::LabHarness() {
+  lock_fd_ = open(kLabLockFile, O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (lock_fd_ >= 0) flock(lock_fd_, LOCK_EX);
   char tmpl[] = "/tmp/raftlab-test-XXXXXX";
   work_dir_ = mkdtemp(tmpl);
   state_dir_ = work_dir_ + "/state";
@@ -49,6 +53,7 @@ LabHarness::~LabHarness() {
   Cli({"down"});
   std::error_code ec;
   std::filesystem::remove_all(work_dir_, ec);
+  if (lock_fd_ >= 0) close(lock_fd_);   // releases the flock
 }
 
 std::string LabHarness::BuildPath(const std::string& rel) const { return BuildDir() + "/" + rel; }

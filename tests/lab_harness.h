@@ -38,7 +38,12 @@ class LabHarness {
  private:
   std::string state_dir_;
   std::string work_dir_;
+  int lock_fd_ = -1;                 // machine-wide: one lab at a time (names are global)
 };
+
+// Every process that brings up a lab for a test holds this lock (flock) while it does, so
+// test runs from different build trees cannot collide. Shell users: `flock FILE cmd`.
+inline constexpr char kLabLockFile[] = "/tmp/raftlab-labs.lock";
 
 // Lines in `after` that are not in `before`.
 std::vector<std::string> Added(const std::vector<std::string>& before, const std::vector<std::string>& after);
