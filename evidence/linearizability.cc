@@ -481,10 +481,12 @@ bool PartitionSearch::Advance(Budget* budget, uint64_t slice, uint64_t mem_limit
       if (next_state >= 0) {
         set_.Set(e.op);
         uint64_t h = hash_ ^ zobrist_[e.op];
-        uint64_t room = mem_limit > states_.Bytes() ? mem_limit - states_.Bytes() : 0;
+        // The state table grows by doubling vectors: count it with room for one doubling.
+        uint64_t states_peak = states_.Bytes() * 3 / 2;
+        uint64_t room = mem_limit > states_peak ? mem_limit - states_peak : 0;
         ConfigCache::Insert ins =
             cache_.Add(h ^ Mix(uint64_t(next_state)), uint32_t(next_state), set_, room);
-        if (ins == ConfigCache::Insert::kFull || Bytes() > mem_limit) {
+        if (ins == ConfigCache::Insert::kFull || cache_.Bytes() + states_peak > mem_limit) {
           set_.Clear(e.op);
           return Unknown("memory budget of " + std::to_string(mem_limit >> 20) +
                          " MiB exceeded");
