@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/json_util.h"
+#include "common/subprocess.h"
 #include "dashboards/gnuplot_script.h"
 #include "dashboards/panel_catalogue.h"
 #include "dashboards/sample_journal.h"
@@ -84,6 +85,25 @@ TEST(GnuplotScript, EveryPanelShadesFaultsAndMarksLeaderChanges) {
     EXPECT_NE(job.script.find("title 'leader change'"), std::string::npos) << p.id;
     EXPECT_NE(job.script.find("set output '/o/x.svg'"), std::string::npos) << p.id;
   }
+}
+
+// The fallback terminal for a gnuplot built without cairo also produces a PNG.
+TEST(GnuplotScript, PlainPngTerminalWorks) {
+  std::string gnuplot = FindGnuplot();
+  if (gnuplot.empty()) GTEST_SKIP() << "gnuplot is not installed";
+  std::string dir = (fs::temp_directory_path() / ("raftlab-panels-png-" + std::to_string(getpid()))).string();
+  ASSERT_TRUE(MakeDirs(dir).ok());
+  RunSeries run = BuildRunSeries(*ParseJournal(SampleJournalForTest()));
+  GnuplotJob job = PanelJob(*FindPanel("roles"), run, {dir + "/r.png", dir + "/r.svg", "png"});
+  for (const auto& [name, text] : job.data_files) ASSERT_TRUE(WriteFileAtomic(dir + "/" + name, text).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/p.gp", job.script).ok());
+  SpawnOptions opts;
+  opts.cwd = dir;
+  Result<RunResult> r = raftlab::Run({gnuplot, "p.gp"}, opts);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok()) << r->Describe();
+  EXPECT_EQ(Slurp(dir + "/r.png").substr(0, 4), "\x89PNG");
+  fs::remove_all(dir);
 }
 
 TEST(GnuplotScript, QuoteDoublesSingleQuotes) { EXPECT_EQ(GnuplotQuote("it's"), "'it''s'"); }
