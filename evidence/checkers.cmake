@@ -10,10 +10,11 @@ add_library(raftlab_checkers STATIC
   check_state_machine_safety.cc
   check_durability.cc
   check_membership.cc
+  check_linearizable.cc
   checkers.cc
   run_loader.cc
   check_run_cli.cc)
-target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal
+target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal raftlab_lincheck
                       nlohmann_json::nlohmann_json)
 
 foreach(t election_safety term_monotonic commit_quorum log_matching state_machine_safety
@@ -23,3 +24,4 @@ endforeach()
 raftlab_test(checkers_test SOURCES checkers_test.cc LIBS raftlab_checkers)
 raftlab_test(run_loader_test SOURCES run_loader_test.cc LIBS raftlab_checkers)
 raftlab_test(check_run_cli_test SOURCES check_run_cli_test.cc LIBS raftlab_checkers)
+raftlab_test(check_linearizable_test SOURCES check_linearizable_test.cc LIBS raftlab_checkers)

@@ -41,6 +41,7 @@ Verdict CheckDurability(const Run& run);
 
 // Consecutive voter sets differ by at most one member, so old and new majorities overlap.
 Verdict CheckMembership(const Run& run);
+Verdict CheckLinearizable(const Run& run);
 
 using CheckerFn = Verdict (*)(const Run&);
 

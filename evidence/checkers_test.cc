@@ -18,7 +18,7 @@ TEST(Checkers, RegistryNamesAreUniqueAndComplete) {
   }
   EXPECT_EQ(names, (std::set<std::string>{"election_safety", "term_monotonic", "commit_quorum",
                                           "log_matching", "state_machine_safety", "durability",
-                                          "membership"}));
+                                          "membership", "linearizability"}));
 }
 
 TEST(Checkers, AllPassOnAHealthyRun) {
