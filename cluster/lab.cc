@@ -583,6 +583,190 @@ Status Lab::RestartMember(const std::string& name, WalPlacement wal, const Progr
   return WaitUntilAnswering(name, 20000);
 }
 
+Result<Json> Lab::RecordMembership() {
+  std::string leader_name;
+  Result<std::shared_ptr<driver::EtcdClient>> client = PickClient("", &leader_name);
+  if (!client.ok()) return client.status();
+  Result<std::vector<driver::EtcdMember>> list = (*client)->MemberList(driver::Millis(3000));
+  if (!list.ok()) return list.status();
+  Json membership = {{"voters", Json::array()}, {"learners", Json::array()}, {"ids", Json::object()}};
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& em : *list) {
+    std::string name;
+    for (auto& [n, m] : members_)
+      if (!em.peer_urls.empty() && em.peer_urls[0] == PeerUrl(n)) {
+        name = n;
+        m.id = em.id;
+        m.learner = em.is_learner;
+      }
+    if (name.empty()) name = driver::IdToHex(em.id);
+    membership[em.is_learner ? "learners" : "voters"].push_back(name);
+    membership["ids"][name] = driver::IdToHex(em.id);
+  }
+  for (const char* k : {"voters", "learners"}) std::sort(membership[k].begin(), membership[k].end());
+  if (journal_) journal_->Record("membership", membership);
+  Persist();
+  return membership;
+}
+
+Status Lab::AddMember(const std::string& name, bool learner, const Progress& progress) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!up_) return FailedPrecondition("no lab is up: run `raftlab up` first");
+    if (MemberOrdinal(name) == 0)
+      return InvalidArgument("member names are n1..n" + std::to_string(kMaxMembers) + ", got '" + name + "'");
+    if (members_.count(name) != 0) return AlreadyExists("member " + name + " already exists");
+  }
+  std::string via;
+  Result<std::shared_ptr<driver::EtcdClient>> client = PickClient("", &via);
+  if (!client.ok()) return client.status();
+  progress("creating host " + MemberNetns(name) + " at " + MemberIp(name));
+  RL_RETURN_IF_ERROR(agent_->CreateHost(name));
+  progress(std::string("asking ") + via + " to add " + name + (learner ? " as a learner" : " as a voter") + " (peer " + PeerUrl(name) + ")");
+  // etcd refuses reconfiguration ("unhealthy cluster") until the receiving member has been
+  // connected to every voter for 5 s: after a start or a heal that is a wait, not an error.
+  Result<driver::EtcdMember> added = Unavailable("not tried");
+  const int64_t deadline = MonoNowNs() + 20'000'000'000LL;
+  for (int64_t next_report = MonoNowNs() + 1'000'000'000;;) {
+    added = (*client)->MemberAdd({PeerUrl(name)}, learner, driver::Millis(10000));
+    if (added.ok() || added.status().message().find("unhealthy cluster") == std::string::npos || MonoNowNs() > deadline) break;
+    if (MonoNowNs() > next_report) {
+      progress("etcd says the cluster is not yet healthy enough to reconfigure; retrying");
+      next_report += 2'000'000'000;
+    }
+    SleepMs(200);
+  }
+  if (!added.ok()) {
+    (void)agent_->RemoveHost(name);
+    return added.status();
+  }
+  Result<std::vector<driver::EtcdMember>> list = (*client)->MemberList(driver::Millis(3000));
+  if (!list.ok()) return list.status();
+  std::string initial_cluster;
+  for (const auto& em : *list) {
+    if (em.peer_urls.empty()) continue;
+    std::string n = em.name.empty() ? (em.id == added->id ? name : "") : em.name;
+    if (n.empty()) continue;   // another unstarted member: etcd would refuse to start anyway
+    initial_cluster += (initial_cluster.empty() ? "" : ",") + n + "=" + em.peer_urls[0];
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Member& m = members_[name];
+    m.name = name;
+    m.id = added->id;
+    m.learner = learner;
+    m.spec.etcd_binary = options_.etcd_binary;
+    m.spec.name = name;
+    m.spec.data_dir = paths_.DataDir(name);
+    m.spec.initial_cluster = initial_cluster;
+    m.spec.join_existing = true;
+    m.spec.flags = options_.flags;
+    m.client = std::make_shared<driver::EtcdClient>(ClientEndpoint(name));
+    if (options_.slow_wal) {
+      RL_RETURN_IF_ERROR(EnsureSlowWalMount(&m));
+      m.spec.wal_dir = SlowWalDir(name);
+    }
+    journal_->Record("action", {{"name", "member_add"}, {"member", name}, {"learner", learner},
+                                {"id", driver::IdToHex(added->id)}, {"via", via}});
+    progress("starting etcd " + name + " with --initial-cluster-state existing");
+    RL_RETURN_IF_ERROR(StartMember(&m));
+    if (sampler_) sampler_->AddMember(name, MemberIp(name), kClientPort);
+    Persist();
+  }
+  RL_RETURN_IF_ERROR(WaitUntilAnswering(name, 30000));
+  (void)RecordMembership();
+  return Status::Ok();
+}
+
+Status Lab::PromoteMember(const std::string& name, int timeout_ms, const Progress& progress) {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  uint64_t id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!members_.at(name).learner) return FailedPrecondition(name + " is already a voter");
+    id = members_.at(name).id;
+  }
+  const int64_t start = MonoNowNs();
+  const int64_t deadline = start + static_cast<int64_t>(timeout_ms) * 1'000'000;
+  int64_t next_report = start + 1'000'000'000;
+  for (;;) {
+    std::string via;
+    Result<std::shared_ptr<driver::EtcdClient>> client = PickClient("", &via);
+    if (!client.ok()) return client.status();
+    Status s = (*client)->MemberPromote(id, driver::Millis(5000));
+    if (s.ok()) {
+      progress("promoted " + name + " to voter after " + std::to_string((MonoNowNs() - start) / 1'000'000) + " ms");
+      if (journal_) journal_->Record("action", {{"name", "member_promote"}, {"member", name}, {"via", via}});
+      (void)RecordMembership();
+      return Status::Ok();
+    }
+    // etcd refuses until the learner's log is close to the leader's: that is a wait, not an error.
+    if (s.message().find("in sync") == std::string::npos && s.message().find("not leader") == std::string::npos)
+      return s;
+    if (MonoNowNs() > deadline) return Timeout("learner " + name + " did not catch up within " + std::to_string(timeout_ms / 1000) + " s: " + s.message());
+    if (MonoNowNs() > next_report) {
+      progress("waiting for learner " + name + " to catch up (" + s.message() + ")");
+      next_report += 1'000'000'000;
+    }
+    SleepMs(100);
+  }
+}
+
+Status Lab::RemoveMember(const std::string& name, const Progress& progress) {
+  RL_RETURN_IF_ERROR(CheckMember(name));
+  uint64_t id = 0;
+  std::shared_ptr<driver::EtcdClient> client;
+  std::string via;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    id = members_.at(name).id;
+    if (id == 0) return FailedPrecondition("etcd id of " + name + " unknown");
+    size_t voters = 0;
+    for (const auto& [n, m] : members_) voters += m.learner ? 0 : 1;
+    if (voters <= 1 && !members_.at(name).learner) return FailedPrecondition("cannot remove the last voter");
+  }
+  // Ask a member other than the one leaving (the leader when it is not the one leaving).
+  for (const auto& v : StatusOfMembers()) {
+    if (v.name == name || v.role == "down") continue;
+    if (via.empty() || v.role == "leader") via = v.name;
+  }
+  if (via.empty()) return Unavailable("no other running member to send the removal to");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    client = members_.at(via).client;
+  }
+  progress("asking " + via + " to remove " + name + " (id " + driver::IdToHex(id) + ")");
+  RL_RETURN_IF_ERROR(client->MemberRemove(id, driver::Millis(10000)));
+  if (journal_) journal_->Record("action", {{"name", "member_remove"}, {"member", name}, {"via", via}});
+  // A removed member stops itself once it applies its removal; give it a moment, then stop it.
+  const int64_t deadline = MonoNowNs() + 5'000'000'000LL;
+  while (IsRunning(name) && MonoNowNs() < deadline) SleepMs(50);
+  if (IsRunning(name)) RL_RETURN_IF_ERROR(StopMember(name, 5000));
+  if (sampler_) sampler_->RemoveMember(name);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Member& m = members_.at(name);
+    if (m.slowfs_pid > 0) {
+      agent_->Signal(m.slowfs_pid, SIGTERM);
+      for (int i = 0; i < 100 && waitpid(m.slowfs_pid, nullptr, WNOHANG) == 0; ++i) SleepMs(20);
+    }
+    members_.erase(name);
+    Persist();
+  }
+  RL_RETURN_IF_ERROR(agent_->RemoveHost(name));
+  std::error_code ec;
+  if (journal_) {
+    // Its own log is evidence of the removal: keep it beside the journal.
+    std::filesystem::path logs = std::filesystem::path(journal_->path()).parent_path() / "etcd";
+    std::filesystem::create_directories(logs, ec);
+    std::filesystem::copy_file(paths_.LogPath(name), logs / (name + ".log"), std::filesystem::copy_options::overwrite_existing, ec);
+  }
+  std::filesystem::remove_all(paths_.MemberDir(name), ec);
+  progress("removed " + name + "; its host " + MemberNetns(name) + " is gone");
+  (void)RecordMembership();
+  return Status::Ok();
+}
+
 void Lab::Supervise() {
   while (!stop_supervisor_) {
     {

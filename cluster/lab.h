@@ -102,6 +102,17 @@ class Lab {
   // Directory holding raftlab-slowfs, raftlab-delayer (beside raftlabd).
   std::string ToolPath(const std::string& tool) const;
 
+  // Membership, one member at a time through etcd's Cluster API (sent to the leader).
+  // AddMember creates the host, asks the cluster to add it (as a learner or a voter), starts
+  // etcd with --initial-cluster-state existing and waits until it answers.
+  Status AddMember(const std::string& name, bool learner, const Progress& progress);
+  // Retries while etcd says the learner is not yet in sync, up to timeout_ms.
+  Status PromoteMember(const std::string& name, int timeout_ms, const Progress& progress);
+  // Removes it from the cluster, waits for its process to exit, deletes its host.
+  Status RemoveMember(const std::string& name, const Progress& progress);
+  // Voters and learners per etcd's MemberList (names), journaled as a "membership" event.
+  Result<Json> RecordMembership();
+
   // For the chaos and membership layers.
   HostAgent* agent() { return agent_.get(); }
   evidence::Journal* journal() { return journal_.get(); }

@@ -51,6 +51,7 @@ struct Command {
 // Command groups, one per file.
 std::vector<Command> LabCommands();
 std::vector<Command> ChaosCommands();
+std::vector<Command> MemberCommands();
 std::vector<Command> EvidenceCommands();
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

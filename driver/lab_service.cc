@@ -224,4 +224,33 @@ grpc::Status LabService::Restart(grpc::ServerContext*, const v1::RestartRequest*
   return grpc::Status::OK;
 }
 
+grpc::Status LabService::MemberChange(grpc::ServerContext*, const v1::MemberChangeRequest* req,
+                                      grpc::ServerWriter<v1::UpProgress>* writer) {
+  auto progress = [writer](const std::string& line) {
+    v1::UpProgress p;
+    p.set_line(line);
+    writer->Write(p);
+  };
+  raftlab::Status s;
+  if (req->op() == "add") s = lab_->AddMember(req->member(), req->learner(), progress);
+  else if (req->op() == "promote") s = lab_->PromoteMember(req->member(), req->timeout_ms() ? static_cast<int>(req->timeout_ms()) : 30000, progress);
+  else if (req->op() == "remove") s = lab_->RemoveMember(req->member(), progress);
+  else s = InvalidArgument("unknown member operation '" + req->op() + "' (add, promote, remove)");
+  if (!s.ok()) return ToGrpc(s);
+  v1::UpProgress done;
+  done.set_done(true);
+  FillStatusReply(lab_->StatusOfMembers(), done.mutable_status());
+  writer->Write(done);
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::MemberList(grpc::ServerContext*, const v1::MemberListRequest*, v1::MemberListReply* reply) {
+  Result<Json> m = lab_->RecordMembership();
+  if (!m.ok()) return ToGrpc(m.status());
+  for (const auto& v : (*m)["voters"]) reply->add_voters(v.get<std::string>());
+  for (const auto& l : (*m)["learners"]) reply->add_learners(l.get<std::string>());
+  for (auto& [name, id] : (*m)["ids"].items()) (*reply->mutable_ids())[name] = id.get<std::string>();
+  return grpc::Status::OK;
+}
+
 }  // namespace raftlab::driver

@@ -27,6 +27,8 @@ class LabService final : public raftlab::v1::LabControl::Service {
   grpc::Status Heal(grpc::ServerContext*, const v1::HealRequest*, v1::FaultList*) override;
   grpc::Status ListFaults(grpc::ServerContext*, const v1::ListFaultsRequest*, v1::FaultList*) override;
   grpc::Status Restart(grpc::ServerContext*, const v1::RestartRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
+  grpc::Status MemberChange(grpc::ServerContext*, const v1::MemberChangeRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
+  grpc::Status MemberList(grpc::ServerContext*, const v1::MemberListRequest*, v1::MemberListReply*) override;
 
  private:
   cluster::Lab* lab_;

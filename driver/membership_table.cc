@@ -1,0 +1,38 @@
+#include "driver/membership_table.h"
+
+#include <set>
+
+#include "evidence/quorum.h"
+
+namespace raftlab::driver {
+namespace {
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return "{" + out + "}";
+}
+
+}  // namespace
+
+std::string DescribeMembershipStep(const MembershipStep* before, const MembershipStep& now) {
+  using evidence::QuorumSize;
+  using evidence::ToleratedFailures;
+  std::string out = "voters " + Join(now.voters) + " (" + std::to_string(now.voters.size()) + "), learners " +
+                    Join(now.learners) + "\n";
+  out += "  quorum " + std::to_string(QuorumSize(now.voters.size())) + " of " + std::to_string(now.voters.size()) +
+         ", tolerates " + std::to_string(ToleratedFailures(now.voters.size())) + " failed voter(s)\n";
+  if (before != nullptr) {
+    std::set<std::string> all(before->voters.begin(), before->voters.end());
+    all.insert(now.voters.begin(), now.voters.end());
+    size_t q_old = QuorumSize(before->voters.size()), q_new = QuorumSize(now.voters.size());
+    bool overlap = q_old + q_new > all.size();
+    out += "  overlap: q_old + q_new = " + std::to_string(q_old) + " + " + std::to_string(q_new) + " = " +
+           std::to_string(q_old + q_new) + (overlap ? " > " : " <= ") + "|old ∪ new| = " + std::to_string(all.size()) +
+           (overlap ? ": every old majority meets every new majority, no split brain possible\n"
+                    : ": TWO DISJOINT MAJORITIES ARE POSSIBLE\n");
+  }
+  return out;
+}
+
+}  // namespace raftlab::driver
