@@ -395,11 +395,11 @@ void Lab::RecordOp(const Json& invoke, const Status& status, Json done) {
 }
 
 Result<driver::PutResult> Lab::Put(const std::string& key, const std::string& value, const std::string& via,
-                                   driver::Millis timeout, std::string* served_by) {
+                                   driver::Millis timeout, std::string* served_by, int64_t client_id) {
   if (key.empty()) return InvalidArgument("empty key");
   Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
   if (!client.ok()) return client.status();
-  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", 0}, {"f", "put"}, {"key", key},
+  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", client_id}, {"f", "put"}, {"key", key},
                  {"value", value}, {"via", *served_by}, {"phase", "invoke"}};
   journal_->Record("op", invoke);
   Result<driver::PutResult> r = (*client)->Put(key, value, timeout);
@@ -408,11 +408,11 @@ Result<driver::PutResult> Lab::Put(const std::string& key, const std::string& va
 }
 
 Result<driver::GetResult> Lab::Get(const std::string& key, bool serializable, const std::string& via,
-                                   driver::Millis timeout, std::string* served_by) {
+                                   driver::Millis timeout, std::string* served_by, int64_t client_id) {
   if (key.empty()) return InvalidArgument("empty key");
   Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
   if (!client.ok()) return client.status();
-  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", 0}, {"f", "get"}, {"key", key},
+  Json invoke = {{"op_id", journal_->NextOpId()}, {"client", client_id}, {"f", "get"}, {"key", key},
                  {"via", *served_by}, {"serializable", serializable}, {"phase", "invoke"}};
   journal_->Record("op", invoke);
   Result<driver::GetResult> r = (*client)->Get(key, serializable, timeout);
@@ -765,6 +765,48 @@ Status Lab::RemoveMember(const std::string& name, const Progress& progress) {
   progress("removed " + name + "; its host " + MemberNetns(name) + " is gone");
   (void)RecordMembership();
   return Status::Ok();
+}
+
+std::vector<Lab::MemberHash> Lab::HashKvAll(int64_t revision) {
+  std::vector<std::pair<std::string, std::shared_ptr<driver::EtcdClient>>> running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [name, m] : members_) if (m.running) running.emplace_back(name, m.client);
+  }
+  std::vector<MemberHash> out;
+  for (const auto& [name, client] : running) {
+    MemberHash h;
+    h.member = name;
+    Result<driver::HashKvResult> r = client->HashKV(revision, driver::Millis(5000));
+    if (r.ok()) {
+      h.revision = revision != 0 ? revision : r->header.revision;
+      h.hash = r->hash;
+      h.compact_revision = r->compact_revision;
+      if (journal_) journal_->Record("hashkv", {{"member", name}, {"revision", h.revision}, {"hash", h.hash},
+                                                {"compact_revision", h.compact_revision}});
+    } else {
+      h.error = r.status().message();
+    }
+    out.push_back(h);
+  }
+  return out;
+}
+
+Result<std::string> Lab::TransferLeader(const std::string& target) {
+  RL_RETURN_IF_ERROR(CheckMember(target));
+  Result<std::string> leader = ResolveTarget("leader");
+  if (!leader.ok()) return leader.status();
+  if (*leader == target) return FailedPrecondition(target + " is already the leader");
+  std::shared_ptr<driver::EtcdClient> client;
+  uint64_t target_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    client = members_.at(*leader).client;
+    target_id = members_.at(target).id;
+  }
+  if (journal_) journal_->Record("action", {{"name", "transfer_leader"}, {"from", *leader}, {"to", target}});
+  RL_RETURN_IF_ERROR(client->MoveLeader(target_id, driver::Millis(10000)));
+  return *leader;
 }
 
 void Lab::Supervise() {

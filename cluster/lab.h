@@ -78,10 +78,21 @@ class Lab {
   bool IsUp() const;
 
   std::vector<MemberView> StatusOfMembers();
+  // Client operations, journaled as invoke + ok/fail/info under `client`'s id.
   Result<driver::PutResult> Put(const std::string& key, const std::string& value, const std::string& via,
-                                driver::Millis timeout, std::string* served_by);
+                                driver::Millis timeout, std::string* served_by, int64_t client = 0);
   Result<driver::GetResult> Get(const std::string& key, bool serializable, const std::string& via,
-                                driver::Millis timeout, std::string* served_by);
+                                driver::Millis timeout, std::string* served_by, int64_t client = 0);
+  struct MemberHash {
+    std::string member;
+    int64_t revision = 0, compact_revision = 0;
+    uint32_t hash = 0;
+    std::string error;
+  };
+  // HashKV of every running member at `revision` (0: latest), each journaled as "hashkv".
+  std::vector<MemberHash> HashKvAll(int64_t revision);
+  // MoveLeader to `target`; returns the old leader's name.
+  Result<std::string> TransferLeader(const std::string& target);
   std::vector<std::string> EnvLines() const;
   Result<MemberFiles> Files(const std::string& member) const;
   std::string JournalPath() const;

@@ -16,6 +16,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> all = LabCommands();
   for (auto& c : ChaosCommands()) all.push_back(std::move(c));
   for (auto& c : MemberCommands()) all.push_back(std::move(c));
+  for (auto& c : ScenarioCommands()) all.push_back(std::move(c));
   for (auto& c : EvidenceCommands()) all.push_back(std::move(c));
   return all;
 }

@@ -52,6 +52,7 @@ struct Command {
 std::vector<Command> LabCommands();
 std::vector<Command> ChaosCommands();
 std::vector<Command> MemberCommands();
+std::vector<Command> ScenarioCommands();
 std::vector<Command> EvidenceCommands();
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -113,7 +113,7 @@ grpc::Status LabService::Status(grpc::ServerContext*, const v1::StatusRequest*, 
 grpc::Status LabService::Put(grpc::ServerContext*, const v1::PutRequest* req, v1::PutReply* reply) {
   std::string served_by;
   Millis timeout(req->timeout_ms() != 0 ? req->timeout_ms() : 10000);
-  Result<PutResult> r = lab_->Put(req->key(), req->value(), req->via(), timeout, &served_by);
+  Result<PutResult> r = lab_->Put(req->key(), req->value(), req->via(), timeout, &served_by, req->client());
   if (!r.ok()) return ToGrpc(r.status());
   reply->set_revision(r->header.revision);
   reply->set_via(served_by);
@@ -123,7 +123,7 @@ grpc::Status LabService::Put(grpc::ServerContext*, const v1::PutRequest* req, v1
 grpc::Status LabService::Get(grpc::ServerContext*, const v1::GetRequest* req, v1::GetReply* reply) {
   std::string served_by;
   Millis timeout(req->timeout_ms() != 0 ? req->timeout_ms() : 10000);
-  Result<GetResult> r = lab_->Get(req->key(), req->serializable(), req->via(), timeout, &served_by);
+  Result<GetResult> r = lab_->Get(req->key(), req->serializable(), req->via(), timeout, &served_by, req->client());
   if (!r.ok()) return ToGrpc(r.status());
   reply->set_found(r->found);
   reply->set_value(r->value);
@@ -250,6 +250,31 @@ grpc::Status LabService::MemberList(grpc::ServerContext*, const v1::MemberListRe
   for (const auto& v : (*m)["voters"]) reply->add_voters(v.get<std::string>());
   for (const auto& l : (*m)["learners"]) reply->add_learners(l.get<std::string>());
   for (auto& [name, id] : (*m)["ids"].items()) (*reply->mutable_ids())[name] = id.get<std::string>();
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::HashKv(grpc::ServerContext*, const v1::HashKvRequest* req, v1::HashKvReply* reply) {
+  if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
+  for (const auto& h : lab_->HashKvAll(req->revision())) {
+    v1::MemberHash* m = reply->add_hashes();
+    m->set_member(h.member);
+    m->set_revision(h.revision);
+    m->set_hash(h.hash);
+    m->set_compact_revision(h.compact_revision);
+    m->set_error(h.error);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LabService::TransferLeader(grpc::ServerContext*, const v1::TransferLeaderRequest* req,
+                                        v1::TransferLeaderReply* reply) {
+  auto start = std::chrono::steady_clock::now();
+  Result<std::string> from = lab_->TransferLeader(req->target());
+  if (!from.ok()) return ToGrpc(from.status());
+  reply->set_from(*from);
+  reply->set_to(req->target());
+  reply->set_took_ms(static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()));
   return grpc::Status::OK;
 }
 

@@ -29,6 +29,8 @@ class LabService final : public raftlab::v1::LabControl::Service {
   grpc::Status Restart(grpc::ServerContext*, const v1::RestartRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
   grpc::Status MemberChange(grpc::ServerContext*, const v1::MemberChangeRequest*, grpc::ServerWriter<v1::UpProgress>*) override;
   grpc::Status MemberList(grpc::ServerContext*, const v1::MemberListRequest*, v1::MemberListReply*) override;
+  grpc::Status HashKv(grpc::ServerContext*, const v1::HashKvRequest*, v1::HashKvReply*) override;
+  grpc::Status TransferLeader(grpc::ServerContext*, const v1::TransferLeaderRequest*, v1::TransferLeaderReply*) override;
 
  private:
   cluster::Lab* lab_;
