@@ -24,6 +24,7 @@
 
 #include "cluster/etcd_member.h"
 #include "cluster/host_agent.h"
+#include "cluster/prometheus_server.h"
 #include "cluster/topology.h"
 #include "common/json_util.h"
 #include "common/status.h"
@@ -42,6 +43,9 @@ struct UpOptions {
   std::string etcd_binary = "/usr/bin/etcd";
   std::string exporter_address = "127.0.0.1:9464";
   bool slow_wal = false;               // every member's WAL on its own slowfs mount (delay 0)
+  bool prometheus = false;             // also run Debian's prometheus scraping the lab
+  int prometheus_interval_ms = 500;
+  std::string prometheus_address = "127.0.0.1:9090";
   int ready_timeout_ms = 60000;
 };
 
@@ -173,6 +177,8 @@ class Lab {
   std::unique_ptr<evidence::Journal> journal_;
   std::unique_ptr<evidence::Exporter> exporter_;
   std::unique_ptr<evidence::Sampler> sampler_;
+  std::unique_ptr<PrometheusServer> prometheus_;
+  std::vector<dashboards::ScrapeTarget> ScrapeTargets() const;   // caller holds mu_
   std::atomic<bool> stop_supervisor_{false};
   std::thread supervisor_;
 };

@@ -263,44 +263,26 @@ Status ExportDashboards(const std::string& dir, const std::string& prometheus_ur
   return Status::Ok();
 }
 
-std::string PrometheusConfig(const std::vector<std::string>& members, int scrape_interval_ms) {
+std::string PrometheusConfig(const std::vector<ScrapeTarget>& members, const std::string& exporter_address,
+                             int scrape_interval_ms) {
   const std::string interval = DurationText(scrape_interval_ms);
-  std::string targets, relabels, skipped;
-  for (const std::string& m : members) {
-    bool ok = m.size() >= 2 && m.size() <= 4 && m[0] == 'n' &&
-              m.find_first_not_of("0123456789", 1) == std::string::npos;
-    int n = ok ? std::stoi(m.substr(1)) : 0;
-    if (!ok || n < 1 || n > 245) {
-      skipped += "# skipped member " + Yaml(m) + ": not of the form nN\n";
-      continue;
-    }
-    std::string ip = "127.99.0." + std::to_string(10 + n);
-    std::string address = ip + ":2379";
-    std::string regex;  // Prometheus regexes are anchored; dots escaped
-    for (char c : address) regex += c == '.' ? std::string("\\.") : std::string(1, c);
-    targets += "          - " + Yaml(address) + "\n";
-    relabels += "      - source_labels: [__address__]\n"
-                "        regex: '" + regex + "'\n"
-                "        target_label: member\n"
-                "        replacement: " + Yaml(m) + "\n";
-  }
-  std::string out =
-      "# prometheus.yml for a raftlab lab (written by raftlab; see dashboards/README.md).\n" + skipped +
-      "global:\n"
-      "  scrape_interval: " + interval + "\n"
-      "  evaluation_interval: " + interval + "\n"
-      "scrape_configs:\n"
-      "  - job_name: etcd\n"
-      "    metrics_path: /metrics\n"
-      "    static_configs:\n"
-      "      - targets:\n" +
-      (targets.empty() ? std::string("          []\n") : targets) +
-      "    relabel_configs:\n" +
-      (relabels.empty() ? std::string("      []\n") : relabels) +
-      "  - job_name: raftlab\n"
-      "    static_configs:\n"
-      "      - targets:\n"
-      "          - " + Yaml(kExporterTarget) + "\n";
+  std::string out = "# prometheus.yml for a raftlab lab (written by raftlab; see dashboards/README.md).\n"
+                    "global:\n"
+                    "  scrape_interval: " + interval + "\n"
+                    "  evaluation_interval: " + interval + "\n"
+                    "scrape_configs:\n"
+                    "  - job_name: etcd\n"
+                    "    metrics_path: /metrics\n"
+                    "    static_configs:\n";
+  if (members.empty()) out += "      []\n";
+  // One target group per member, so each series carries the lab's member name.
+  for (const ScrapeTarget& m : members)
+    out += "      - targets: [" + Yaml(m.address) + "]\n"
+           "        labels:\n"
+           "          member: " + Yaml(m.member) + "\n";
+  out += "  - job_name: raftlab\n"
+         "    static_configs:\n"
+         "      - targets: [" + Yaml(exporter_address) + "]\n";
   return out;
 }
 

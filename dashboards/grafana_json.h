@@ -39,9 +39,14 @@ std::string GrafanaDashboardText();
 // `written` (may be null) receives the paths written.
 Status ExportDashboards(const std::string& dir, const std::string& prometheus_url, std::vector<std::string>* written);
 
-// prometheus.yml for a lab of these members ("n1", ...): job "etcd" scraping each member's
-// client URL 127.99.0.(10+N):2379 with a member label added by relabelling, and job
-// "raftlab" scraping the exporter. Names not of the form nN are left out with a comment.
-std::string PrometheusConfig(const std::vector<std::string>& members, int scrape_interval_ms);
+struct ScrapeTarget {
+  std::string member;    // "n1": becomes the series' member label
+  std::string address;   // "127.99.0.11:2379"
+};
+
+// prometheus.yml for a lab: job "etcd" scraping each member's /metrics with a member label,
+// and job "raftlab" scraping the lab's exporter.
+std::string PrometheusConfig(const std::vector<ScrapeTarget>& members, const std::string& exporter_address,
+                             int scrape_interval_ms);
 
 }  // namespace raftlab::dashboards

@@ -77,6 +77,12 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
   f->set_sample_interval_ms(static_cast<uint32_t>(*a.GetInt("sample-ms", 50)));
   f->set_pre_vote(a.Has("pre-vote"));
   f->set_slow_wal(a.Has("slow-wal"));
+  f->set_prometheus(a.Has("prometheus"));
+  Result<long> scrape = ParseDurationMs(a.Get("prometheus-interval", "500ms"));
+  if (!scrape.ok()) return ctx.Fail("up", scrape.status());
+  if (*scrape < 100 || *scrape > 1000)
+    return ctx.Fail("up", InvalidArgument("--prometheus-interval must be between 100ms and 1s"));
+  f->set_prometheus_interval_ms(static_cast<uint32_t>(*scrape));
   f->set_etcd_binary(a.Get("etcd", "/usr/bin/etcd"));
   f->set_journal_path(std::filesystem::absolute(a.Get("journal", DefaultJournalPath())).string());
   if (f->members() < 1 || f->members() > static_cast<uint32_t>(cluster::kMaxMembers))
@@ -279,6 +285,8 @@ std::vector<Command> LabCommands() {
         {"journal", true, "PATH  journal file (default runs/<time>-session/journal.jsonl)"},
         {"etcd", true, "PATH  etcd binary (default /usr/bin/etcd)"},
         {"slow-wal", false, "put every WAL on the lab's FUSE mount (fsync delay 0) so slow-disk works"},
+        {"prometheus", false, "also run Debian's prometheus (127.0.0.1:9090) scraping every member and the exporter"},
+        {"prometheus-interval", true, "DUR  its scrape interval, 100ms-1s (default 500ms)"},
         json},
        0, 0, Up,
        "Starts raftlabd if it is not running. Members are n1..nN at 127.99.0.11.., client port 2379,\n"

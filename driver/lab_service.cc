@@ -75,6 +75,8 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
   if (f.sample_interval_ms() != 0) o.sample_interval_ms = static_cast<int>(f.sample_interval_ms());
   o.journal_path = f.journal_path();
   o.slow_wal = f.slow_wal();
+  o.prometheus = f.prometheus();
+  if (f.prometheus_interval_ms() != 0) o.prometheus_interval_ms = static_cast<int>(f.prometheus_interval_ms());
   if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
   raftlab::Status s = lab_->Up(o, [writer](const std::string& line) {
     v1::UpProgress p;
