@@ -18,6 +18,8 @@ std::vector<std::string> EtcdArgv(const EtcdMemberSpec& spec) {
       "--initial-cluster-token=raftlab",
       "--heartbeat-interval=" + std::to_string(spec.flags.heartbeat_ms),
       "--election-timeout=" + std::to_string(spec.flags.election_ms),
+      // Client request latency histograms (grpc_server_handling_seconds) for the dashboards.
+      "--metrics=extensive",
       "--logger=zap",
       "--log-outputs=stderr",
   };

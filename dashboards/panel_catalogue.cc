@@ -10,6 +10,12 @@ std::string Sel(const std::string& metric, const std::string& extra = "") {
   return metric + "{" + kM + (extra.empty() ? "" : "," + extra) + "}";
 }
 
+// A counter that etcd creates only at its first event (errors, snapshots): zero for every
+// member until then, so the panel shows each member rather than nothing.
+std::string ZeroUntilSeen(const std::string& per_member_expr) {
+  return per_member_expr + " or sum by (member) (0 * " + Sel("etcd_server_has_leader") + ")";
+}
+
 // Mean of a Prometheus histogram over the rate window, in ms.
 std::string MeanMs(const std::string& base) {
   return "1000 * sum by (member) (rate(" + Sel(base + "_sum") + "[$__rate_interval])) / sum by (member) (rate(" +
@@ -131,7 +137,7 @@ std::vector<Panel> Build() {
                              "[$__rate_interval])))",
                          "{{member}} p50"}},
                .prom_note = "grpc_server_handling_seconds exists only when etcd runs with "
-                            "--metrics=extensive; the lab's exporter has no client latency yet."});
+                            "--metrics=extensive, which the lab's members do."});
 
   c.push_back({.id = "client_errors",
                .title = "Client errors and timeouts",
@@ -141,9 +147,9 @@ std::vector<Panel> Build() {
                               "unknown (info, e.g. a timeout), counted as they complete.",
                .journal = {{.how = Derivation::kOpErrorsCumulative,
                             .describe = "running count of op completions with phase fail and info"}},
-               .prom = {{"sum by (member, grpc_code) (" +
-                             Sel("grpc_server_handled_total", "grpc_type=\"unary\",grpc_code!=\"OK\"") + ")",
-                         "{{member}} {{grpc_code}}"}}});
+               .prom = {{ZeroUntilSeen("sum by (member) (" +
+                             Sel("grpc_server_handled_total", "grpc_type=\"unary\",grpc_code!=\"OK\"") + ")"),
+                         "{{member}} errors"}}});
 
   c.push_back({.id = "wal_fsync",
                .title = "WAL fsync duration",
@@ -224,8 +230,9 @@ std::vector<Panel> Build() {
                             .suffix = "sent", .describe = "metrics.snapshot_send_success"},
                            {.how = Derivation::kSampleMetric, .field = "snapshot_receive_success",
                             .suffix = "received", .describe = "metrics.snapshot_receive_success"}},
-               .prom = {{"sum by (member) (" + Sel("etcd_network_snapshot_send_success") + ")", "{{member}} sent"},
-                        {"sum by (member) (" + Sel("etcd_network_snapshot_receive_success") + ")",
+               .prom = {{ZeroUntilSeen("sum by (member) (" + Sel("etcd_network_snapshot_send_success") + ")"),
+                         "{{member}} sent"},
+                        {ZeroUntilSeen("sum by (member) (" + Sel("etcd_network_snapshot_receive_success") + ")"),
                          "{{member}} received"}}});
   return c;
 }
