@@ -1,8 +1,157 @@
 // CLI commands for the scenario catalogue: scenario list, scenario run, lab, report.
+// The scenarios themselves live in scenarios/ (scenario.h); these commands parse flags, run
+// them with progress on stderr, print a summary (or --json) and rebuild report/index.html.
+#include <filesystem>
+#include <iomanip>
+
+#include "common/json_util.h"
 #include "driver/cli.h"
+#include "scenarios/report.h"
+#include "scenarios/scenario.h"
 
 namespace raftlab::driver {
+namespace {
 
-std::vector<Command> ScenarioCommands() { return {}; }
+Json ResultJson(const scenarios::ScenarioResult& r) {
+  Json verdicts = Json::object();
+  for (const auto& v : r.verdicts) verdicts[v.checker] = v.validity;
+  return {{"scenario", r.name}, {"passed", r.passed}, {"run_dir", r.run_dir}, {"wall_s", r.wall_s},
+          {"expectations", r.expectations}, {"failed_expectations", r.failed_expectations},
+          {"overall", r.overall}, {"verdicts", verdicts}, {"error", r.error}, {"facts", r.facts}};
+}
+
+void PrintResult(const scenarios::ScenarioResult& r, std::ostream& out) {
+  out << std::left << std::setw(14) << r.name << (r.passed ? "PASS" : "FAIL") << "  " << std::fixed
+      << std::setprecision(1) << std::setw(7) << r.wall_s << " s  expectations "
+      << (r.expectations - r.failed_expectations) << "/" << r.expectations << ", checkers "
+      << (r.overall.empty() ? "-" : r.overall);
+  if (!r.run_dir.empty()) out << "  " << r.run_dir;
+  out << "\n";
+  if (!r.error.empty()) out << "  stopped early: " << r.error << "\n";
+  for (const auto& v : r.verdicts)
+    if (v.validity != "ok") out << "  checker " << v.checker << ": " << v.validity << "\n";
+}
+
+Result<scenarios::ScenarioOptions> Options(const ParsedArgs& a, CliContext& ctx) {
+  scenarios::ScenarioOptions o;
+  Result<long> seed = a.GetInt("seed", 1);
+  if (!seed.ok()) return seed.status();
+  Result<long> members = a.GetInt("members", 0);
+  if (!members.ok()) return members.status();
+  if (*members != 0 && (*members < 3 || *members > 7))
+    return InvalidArgument("--members must be between 3 and 7 (membership grows by two, up to n9)");
+  o.seed = static_cast<uint64_t>(*seed);
+  o.members = static_cast<int>(*members);
+  o.out_dir = std::filesystem::absolute(a.Get("out", ".")).lexically_normal().string();
+  o.state_dir = ctx.state_dir;
+  o.self_path = ctx.self_path;
+  o.progress = &ctx.err;
+  return o;
+}
+
+int Finish(const std::vector<scenarios::ScenarioResult>& results, const scenarios::ScenarioOptions& o, double total_s,
+           bool json, CliContext& ctx) {
+  Result<std::string> report = scenarios::WriteReport(o.out_dir);
+  bool ok = !results.empty();
+  for (const auto& r : results) ok = ok && r.passed;
+  if (json) {
+    Json runs = Json::array();
+    for (const auto& r : results) runs.push_back(ResultJson(r));
+    ctx.out << Json{{"passed", ok}, {"runs", runs}, {"wall_s", total_s},
+                    {"report", report.ok() ? *report : ""}}.dump(2) << "\n";
+  } else {
+    ctx.out << "\n";
+    for (const auto& r : results) PrintResult(r, ctx.out);
+    if (results.size() > 1)
+      ctx.out << std::left << std::setw(14) << "all" << (ok ? "PASS" : "FAIL") << "  " << std::fixed
+              << std::setprecision(1) << std::setw(7) << total_s << " s\n";
+    if (report.ok()) ctx.out << "report: " << *report << "\n";
+  }
+  if (!report.ok()) ctx.err << "raftlab: report not written: " << report.status().message() << "\n";
+  return ok ? 0 : 1;
+}
+
+int List(const ParsedArgs& a, CliContext& ctx) {
+  Json all = Json::array();
+  for (const auto& s : scenarios::Catalogue()) {
+    std::string cases;
+    for (const auto& c : s.cases) cases += (cases.empty() ? "" : ", ") + std::to_string(c.members) + " members";
+    if (a.Has("json")) {
+      Json members = Json::array();
+      for (const auto& c : s.cases) members.push_back(c.members);
+      all.push_back({{"name", s.name}, {"summary", s.summary}, {"members", members}});
+    } else {
+      ctx.out << std::left << std::setw(14) << s.name << s.summary << " [" << cases << "]\n";
+    }
+  }
+  if (a.Has("json")) ctx.out << all.dump(2) << "\n";
+  return 0;
+}
+
+int RunOne(const ParsedArgs& a, CliContext& ctx) {
+  const scenarios::ScenarioInfo* s = scenarios::FindScenario(a.positional[0]);
+  if (s == nullptr) {
+    std::string names;
+    for (const auto& c : scenarios::Catalogue()) names += (names.empty() ? "" : ", ") + c.name;
+    return ctx.Fail("scenario run", InvalidArgument("unknown scenario '" + a.positional[0] + "' (" + names + ")"));
+  }
+  Result<scenarios::ScenarioOptions> o = Options(a, ctx);
+  if (!o.ok()) return ctx.Fail("scenario run", o.status());
+  std::vector<scenarios::ScenarioResult> results = scenarios::RunScenario(*s, *o);
+  double total = 0;
+  for (const auto& r : results) total += r.wall_s;
+  return Finish(results, *o, total, a.Has("json"), ctx);
+}
+
+int Lab(const ParsedArgs& a, CliContext& ctx) {
+  Result<scenarios::ScenarioOptions> o = Options(a, ctx);
+  if (!o.ok()) return ctx.Fail("lab", o.status());
+  std::vector<scenarios::ScenarioResult> results;
+  double total = 0;
+  for (const auto& s : scenarios::Catalogue()) {
+    for (auto& r : scenarios::RunScenario(s, *o)) {
+      ctx.err << "== " << r.name << ": " << (r.passed ? "PASS" : "FAIL") << " in " << std::fixed
+              << std::setprecision(1) << r.wall_s << " s\n" << std::flush;
+      total += r.wall_s;
+      results.push_back(std::move(r));
+    }
+  }
+  return Finish(results, *o, total, a.Has("json"), ctx);
+}
+
+int Report(const ParsedArgs& a, CliContext& ctx) {
+  std::string out = std::filesystem::absolute(a.Get("out", ".")).lexically_normal().string();
+  if (!std::filesystem::is_directory(out + "/runs"))
+    return ctx.Fail("report", InvalidArgument("no runs/ under " + out + " (run `raftlab scenario run` or `raftlab lab` first)"));
+  Result<std::string> path = scenarios::WriteReport(out);
+  if (!path.ok()) return ctx.Fail("report", path.status());
+  ctx.out << "report: " << *path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> ScenarioCommands() {
+  const FlagSpec json{"json", false, "machine-readable output"};
+  const FlagSpec out{"out", true, "DIR  runs/ and report/ go under DIR (default: the current directory)"};
+  const FlagSpec seed{"seed", true, "N  seed for values, member picks and the load generator (default 1)"};
+  const FlagSpec members{"members", true, "N  lab size (default: the scenario's; partition runs 5 then 3)"};
+  return {
+      {"scenario list", "", "the scenario catalogue", {json}, 0, 0, List},
+      {"scenario run", "NAME", "run one scenario on a fresh lab: transcript, verdicts, panels under runs/",
+       {seed, members, out, json}, 1, 1, RunOne,
+       "Scenarios: replicate, election, leader-crash, partition, membership (`raftlab scenario list`).\n"
+       "Each case brings a lab up, runs its steps, decodes the WALs, takes the lab down and writes\n"
+       "runs/<time>-<name>/ (journal.jsonl, transcript.md, verdicts.json, panels/, logs/, etcd/) and\n"
+       "report/index.html. Exit 0 when every expectation and checker holds, 1 otherwise. Needs root;\n"
+       "refuses to run while another lab is up in the same state directory."},
+      {"lab", "", "run every scenario in order and write report/index.html", {seed, out, json}, 0, 0, Lab,
+       "replicate, election, leader-crash, partition (5 and 3 members), membership; prints each\n"
+       "scenario's wall time; exit 1 if any failed."},
+      {"report", "", "(re)build report/index.html from runs/*", {out}, 0, 0, Report,
+       "The report links every run folder, shows each verdict and embeds the panels by relative\n"
+       "path: copy the directory anywhere and open report/index.html offline."},
+  };
+}
 
 }  // namespace raftlab::driver
