@@ -15,15 +15,6 @@ namespace {
 
 constexpr char kBinary[] = "/usr/bin/prometheus";
 
-std::string LastLines(const std::string& path, size_t n) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  std::string out;
-  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += "\n    " + lines[i].substr(0, 300);
-  return out;
-}
-
 }  // namespace
 
 Status PrometheusServer::Start(const std::vector<dashboards::ScrapeTarget>& targets) {
@@ -47,7 +38,7 @@ Status PrometheusServer::Start(const std::vector<dashboards::ScrapeTarget>& targ
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = 0;
       return Unavailable("prometheus exited at start (port " + std::to_string(port) + " in use?); its log ends:" +
-                         LastLines(dir_ + "/prometheus.log", 3));
+                         TailOfFile(dir_ + "/prometheus.log", 3));
     }
     Result<HttpReply> ready = HttpGet(host, port, "/-/ready", 500);
     if (ready.ok() && ready->status == 200) return Status::Ok();

@@ -20,5 +20,8 @@ Result<Json> ReadJsonFile(const std::string& path);
 Status WriteJsonFileAtomic(const std::string& path, const Json& doc);
 // mkdir -p
 Status MakeDirs(const std::string& path);
+// The last `lines` lines of a text file, each indented on its own line, for error messages
+// that must outlive the file ("" when it cannot be read).
+std::string TailOfFile(const std::string& path, size_t lines);
 
 }  // namespace raftlab
