@@ -243,15 +243,8 @@ Result<std::vector<ClientOp>> ParseJournalOps(std::string_view text, std::string
       continue;
     }
     OpOutcome outcome;
-    if (phase == "ok") {
-      outcome = OpOutcome::kOk;
-    } else if (phase == "fail") {
-      outcome = OpOutcome::kFail;
-    } else if (phase == "info") {
-      outcome = OpOutcome::kUnknown;
-    } else {
+    if (!OutcomeFromPhase(phase, &outcome))
       return LineError(file, ln, "unknown phase \"" + phase + "\" (want invoke, ok, fail, info)");
-    }
     auto it = by_id.find(id);
     if (it == by_id.end()) {
       return LineError(file, ln, "completion of op " + std::to_string(id) + " without an invoke");

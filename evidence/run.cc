@@ -11,6 +11,14 @@ const char* ValidityName(Validity v) {
   return "unknown";
 }
 
+bool OutcomeFromPhase(const std::string& phase, OpOutcome* outcome) {
+  if (phase == "ok") *outcome = OpOutcome::kOk;
+  else if (phase == "fail") *outcome = OpOutcome::kFail;
+  else if (phase == "info") *outcome = OpOutcome::kUnknown;
+  else return false;
+  return true;
+}
+
 Validity Merge(Validity a, Validity b) {
   auto rank = [](Validity v) { return v == Validity::kViolated ? 2 : v == Validity::kUnknown ? 1 : 0; };
   return rank(a) >= rank(b) ? a : b;

@@ -38,6 +38,9 @@ struct RaftSample {
 
 enum class OpOutcome { kOk, kFail, kUnknown, kPending };
 
+// A completion's journal phase ("ok", "fail", "info") as an outcome; false for anything else.
+bool OutcomeFromPhase(const std::string& phase, OpOutcome* outcome);
+
 // A client operation: its invoke joined with its completion (journal kind "op").
 struct ClientOp {
   int64_t op_id = 0;

@@ -175,15 +175,8 @@ class JournalParser {
       return Status::Ok();
     }
     OpOutcome outcome;
-    if (phase == "ok") {
-      outcome = OpOutcome::kOk;
-    } else if (phase == "fail") {
-      outcome = OpOutcome::kFail;
-    } else if (phase == "info") {
-      outcome = OpOutcome::kUnknown;
-    } else {
+    if (!OutcomeFromPhase(phase, &outcome))
       return InvalidArgument("op phase \"" + phase + "\" is not invoke, ok, fail or info");
-    }
     auto it = op_index_.find(op_id);
     if (it == op_index_.end()) {
       return InvalidArgument("op " + std::to_string(op_id) + " completes with no invoke before it");
