@@ -5,8 +5,12 @@
 // (driver::DescribeMembershipStep: voters, quorum, tolerated failures, and the overlap argument
 // q_old + q_new > |old ∪ new|). The ConfChange entries are quoted from a member's decoded
 // WAL; the load generator's latency is recorded; the membership checker judges the sequence.
+#include <map>
 #include <set>
 
+#include <grpcpp/grpcpp.h>
+
+#include "driver/etcd_client.h"
 #include "scenarios/load.h"
 #include "scenarios/scenario.h"
 
@@ -101,22 +105,14 @@ raftlab::Status RunMembership(ScenarioContext& ctx) {
     ctx.Record("load so far: " + load.Snapshot().Summary());
   }
 
-  ctx.Section("The ConfChange entries in the WAL");
-  Result<evidence::RaftLog> log = ctx.CaptureWal(original.front());
-  if (!log.ok()) return log.status();
-  std::string conf;
-  int conf_changes = 0;
-  for (const auto& e : log->entries) {
-    if (e.request.kind != "conf_change") continue;
-    ++conf_changes;
-    conf += "index " + std::to_string(e.index) + " term " + std::to_string(e.term) + "  " + e.request.conf_type + " " +
-            (e.request.conf_name.empty() ? "" : e.request.conf_name + " ") +
-            (e.request.conf_is_learner ? "(learner) " : "") + (e.request.conf_is_promote ? "(promote) " : "") + "\n";
+  // etcd ids of every member while all are present, to name the ConfChange entries below.
+  std::map<std::string, std::string> names_by_id;
+  {
+    grpc::ClientContext call;
+    v1::MemberListReply reply;
+    if (ctx.stub()->MemberList(&call, v1::MemberListRequest(), &reply).ok())
+      for (const auto& [name, id] : reply.ids()) names_by_id[id] = name;
   }
-  ctx.Quote(conf);
-  ctx.Expect(conf_changes >= 2 * (target - start), std::to_string(conf_changes) + " ConfChange entries in " +
-                                                       original.front() + "'s WAL (" + std::to_string(target - start) +
-                                                       " learner adds + " + std::to_string(target - start) + " promotions expected, plus the bootstrap ones)");
 
   for (auto it = added.rbegin(); it != added.rend(); ++it) {
     ctx.Section("Shrink: remove " + *it);
@@ -125,6 +121,28 @@ raftlab::Status RunMembership(ScenarioContext& ctx) {
     if (gone.ok()) ctx.Record("decoded " + *it + "'s WAL before removal: " + std::to_string(gone->entries.size()) + " entries");
     RL_RETURN_IF_ERROR(Step(ctx, "remove", *it, false, &table));
   }
+
+  ctx.Section("The ConfChange entries in the WAL");
+  Result<evidence::RaftLog> log = ctx.CaptureWal(original.front());
+  if (!log.ok()) return log.status();
+  std::string conf;
+  int conf_changes = 0;
+  for (const auto& e : log->entries) {
+    if (e.request.kind != "conf_change") continue;
+    ++conf_changes;
+    const std::string id = driver::IdToHex(e.request.conf_node_id);
+    const std::string who = !e.request.conf_name.empty() ? e.request.conf_name
+                            : names_by_id.count(id)      ? names_by_id[id]
+                                                         : id;
+    conf += "index " + std::to_string(e.index) + " term " + std::to_string(e.term) + "  " + e.request.conf_type + " " +
+            who + " (id " + id + ") " +
+            (e.request.conf_is_learner ? "(learner) " : "") + (e.request.conf_is_promote ? "(promote) " : "") + "\n";
+  }
+  ctx.Quote(conf);
+  ctx.Expect(conf_changes >= start + 3 * (target - start),
+             std::to_string(conf_changes) + " ConfChange entries in " + original.front() + "'s WAL: " +
+                 std::to_string(start) + " bootstrap + " + std::to_string(target - start) + " learner adds, " +
+                 std::to_string(target - start) + " promotions, " + std::to_string(target - start) + " removals expected");
 
   LoadStats stats = load.Stop();
   ctx.Section("Writes during the changes");

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# The main job: a full lab run on a local cluster, writing its evidence under runs/.
+# The main job: every catalogued scenario on a local cluster (`raftlab lab`), run from the
+# repository root so that runs/ and report/index.html land there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-RAFTLAB="$BUILD/raftlab"
+RAFTLAB="$(cd "$BUILD" && pwd)/raftlab"
 trap '"$RAFTLAB" down >/dev/null 2>&1 || true' EXIT
 "$RAFTLAB" down >/dev/null 2>&1 || true
-"$RAFTLAB" up --members 3
-"$RAFTLAB" put greeting hello --via n1
-"$RAFTLAB" get greeting --via n3
-"$RAFTLAB" status
-"$RAFTLAB" down
+"$RAFTLAB" lab
