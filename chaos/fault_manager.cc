@@ -253,13 +253,14 @@ Result<FaultInfo> FaultManager::Apply(const FaultRequest& request) {
   ++next_id_;
   a->info.since = WallNowIso();
   a->info.since_mono_ns = MonoNowNs();
-  if (auto* j = lab_->journal())
-    j->Record("fault", {{"phase", "start"}, {"id", a->info.id}, {"fault", a->info.kind}, {"targets", a->info.targets},
-                        {"mechanism", a->info.mechanism}, {"description", a->info.description}, {"detail", a->info.detail}});
-  if (auto* e = lab_->exporter())
-    for (const auto& t : a->info.targets) e->SetFaultActive(a->info.kind, t, true);
-  FaultInfo info = a->info;
+  // Tracked before anything else can fail, so heal can always undo what was applied.
+  const FaultInfo& info = a->info;
   active_.push_back(std::move(a));
+  if (auto* j = lab_->journal())
+    j->Record("fault", {{"phase", "start"}, {"id", info.id}, {"fault", info.kind}, {"targets", info.targets},
+                        {"mechanism", info.mechanism}, {"description", info.description}, {"detail", info.detail}});
+  if (auto* e = lab_->exporter())
+    for (const auto& t : info.targets) e->SetFaultActive(info.kind, t, true);
   return info;
 }
 

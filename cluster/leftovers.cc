@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -34,6 +35,21 @@ int ParentOf(int pid) {
   int ppid = 0;
   rest >> state >> ppid;
   return ppid;
+}
+
+// Basename of the process's executable ("etcd"), "" when it cannot be read.
+std::string ExecutableName(int pid) {
+  std::error_code ec;
+  std::string exe = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+  if (ec) return "";
+  // A binary replaced while running reads as "/path/name (deleted)".
+  if (size_t d = exe.find(" (deleted)"); d != std::string::npos) exe.resize(d);
+  return exe.substr(exe.rfind('/') + 1);
+}
+
+bool IsLabProgram(const std::string& name) {
+  static const std::set<std::string> kPrograms = {"etcd", "raftlabd", "raftlab-slowfs", "raftlab-delayer", "prometheus"};
+  return kPrograms.count(name) != 0;
 }
 
 std::set<int> SelfAndAncestors() {
@@ -80,9 +96,8 @@ Leftovers FindLeftovers(const std::string& state_dir) {
       if (cmd.find(state_dir + "/") == std::string::npos && cmd.find(state_dir + " ") == std::string::npos &&
           !(cmd.size() >= state_dir.size() && cmd.compare(cmd.size() - state_dir.size(), state_dir.size(), state_dir) == 0))
         continue;
-      // The CLI names the state dir too (--state-dir) but is the user's, not the lab's.
-      std::string argv0 = cmd.substr(0, cmd.find(' '));
-      if (argv0 == "raftlab" || (argv0.size() > 8 && argv0.compare(argv0.size() - 8, 8, "/raftlab") == 0)) continue;
+      // Only the lab's own programs: a user's shell or the CLI may name the state dir too.
+      if (!IsLabProgram(ExecutableName(pid))) continue;
       if (!ProcessAlive(pid)) continue;
       found.pids.push_back(pid);
       found.descriptions.push_back("process " + std::to_string(pid) + ": " + cmd.substr(0, 160));

@@ -1,6 +1,7 @@
 // Leftovers: finds and removes everything a lab may have left on this machine, whether it
-// was taken down cleanly or its control plane (or the machine) crashed: processes whose
-// command line names the state directory, FUSE mounts under it, the lab's namespaces
+// was taken down cleanly or its control plane (or the machine) crashed: the lab's programs
+// (etcd, raftlabd, raftlab-slowfs, raftlab-delayer, prometheus) whose command line names the
+// state directory, FUSE mounts under it, the lab's namespaces
 // (rl-br, rl-n1..rl-n9) and root-namespace links (rl-up, half-made rl-nX-m/-b veths).
 // Only objects with the lab's exact names are touched.
 #pragma once
