@@ -1,8 +1,5 @@
 // CLI commands that operate the lab through raftlabd: up, down, status, put, get, env, logs.
-#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -48,17 +45,6 @@ void PrintStatusTable(const v1::StatusReply& reply, std::ostream& out) {
 
 std::string DefaultJournalPath() {
   return (std::filesystem::current_path() / "runs" / (WallNowCompact() + "-session") / "journal.jsonl").string();
-}
-
-// raftlabd holds an exclusive flock on raftlabd.lock while it lives.
-void WaitForDaemonExit(const std::string& state_dir, int timeout_ms) {
-  int fd = open((state_dir + "/raftlabd.lock").c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return;
-  for (int waited = 0; waited < timeout_ms; waited += 50) {
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0) break;
-    SleepMs(50);
-  }
-  close(fd);
 }
 
 int Up(const ParsedArgs& a, CliContext& ctx) {
@@ -115,7 +101,7 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
       grpc::ClientContext down_call;
       v1::DownReply ignored;
       (void)(*daemon)->stub()->Down(&down_call, v1::DownRequest(), &ignored);
-      WaitForDaemonExit(ctx.state_dir, 10000);
+      DaemonClient::WaitForExit(ctx.state_dir, 10000);
     }
     return ctx.Fail("up", FromGrpcStatus(s));
   }
@@ -143,7 +129,7 @@ int Down(const ParsedArgs& a, CliContext& ctx) {
     if (!s.ok()) ctx.err << "raftlab down: raftlabd failed (" << s.error_message() << "); removing leftovers directly\n";
     for (const auto& line : reply.removed()) removed.push_back(line);
     journal = reply.journal_path();
-    if (s.ok()) WaitForDaemonExit(ctx.state_dir, 10000);
+    if (s.ok()) DaemonClient::WaitForExit(ctx.state_dir, 10000);
   }
   // Whatever raftlabd could not remove (or everything, when it crashed) goes here.
   for (const auto& line : cluster::RemoveLeftovers(ctx.state_dir)) removed.push_back(line);

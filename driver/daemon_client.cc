@@ -1,7 +1,11 @@
 #include "driver/daemon_client.h"
 
 #include <grpcpp/grpcpp.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -49,6 +53,19 @@ Result<std::unique_ptr<DaemonClient>> DaemonClient::StartAndConnect(
     SleepMs(50);
   }
   return Unavailable("raftlabd did not start within 10 s; see " + paths.DaemonLog());
+}
+
+void DaemonClient::WaitForExit(const std::string& state_dir, int timeout_ms) {
+  int fd = open((cluster::LabPaths{state_dir}.state_dir + "/raftlabd.lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd >= 0) {
+    for (int waited = 0; waited < timeout_ms; waited += 50) {
+      if (flock(fd, LOCK_EX | LOCK_NB) == 0) break;
+      SleepMs(50);
+    }
+    close(fd);
+  }
+  // StartAndConnect made raftlabd our child: collect it so no zombie outlives the lab.
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {}
 }
 
 }  // namespace raftlab::driver

@@ -18,6 +18,9 @@ class DaemonClient {
   static Result<std::unique_ptr<DaemonClient>> StartAndConnect(const std::string& state_dir,
                                                                const std::string& self_path,
                                                                const std::function<void(const std::string&)>& say);
+  // After a successful Down: waits until raftlabd has exited (it holds an exclusive flock on
+  // <state_dir>/raftlabd.lock while it lives) and reaps it if this process started it.
+  static void WaitForExit(const std::string& state_dir, int timeout_ms);
   v1::LabControl::Stub* stub() { return stub_.get(); }
 
  private:

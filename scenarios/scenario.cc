@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,17 +37,6 @@ std::chrono::system_clock::time_point Deadline(int ms) {
 }
 
 std::string Ms(int64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
-
-// raftlabd holds an exclusive flock on raftlabd.lock while it lives.
-void WaitForDaemonExit(const std::string& state_dir, int timeout_ms) {
-  int fd = open((state_dir + "/raftlabd.lock").c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return;
-  for (int waited = 0; waited < timeout_ms; waited += 50) {
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0) break;
-    SleepMs(50);
-  }
-  close(fd);
-}
 
 std::string UniqueRunDir(const std::string& out_dir, const std::string& name) {
   fs::path runs = fs::absolute(fs::path(out_dir) / "runs").lexically_normal();
@@ -231,7 +219,7 @@ raftlab::Status ScenarioContext::Down() {
     call.set_deadline(Deadline(60000));
     v1::DownReply reply;
     grpc::Status s = stub()->Down(&call, v1::DownRequest(), &reply);
-    if (s.ok()) WaitForDaemonExit(options_.state_dir, 10000);
+    if (s.ok()) driver::DaemonClient::WaitForExit(options_.state_dir, 10000);
     else result = FromGrpcStatus(s);
   }
   daemon_.reset();
