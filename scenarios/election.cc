@@ -31,11 +31,7 @@ bool OneLeaderPerTerm(const v1::StatusReply& s, std::string* detail) {
 
 raftlab::Status RunElection(ScenarioContext& ctx) {
   ctx.Section("A stable leader");
-  Result<v1::StatusReply> st = ctx.AwaitStatus("one agreed leader", 30000,
-      [](const v1::StatusReply& s, std::string* d) {
-        *d = "leaders: " + JoinNames(Leaders(s));
-        return AgreedLeader(s).has_value();
-      });
+  Result<v1::StatusReply> st = ctx.AwaitAgreedLeader(30000);
   if (!st.ok()) return st.status();
   LeaderView old_leader = *AgreedLeader(*st);
   ctx.Record("leader " + old_leader.name + " in term " + std::to_string(old_leader.term));

@@ -64,11 +64,7 @@ raftlab::Status RunMembership(ScenarioContext& ctx) {
   const int start = ctx.lab().members;
   const int target = start + 2;
   ctx.Section("The starting configuration");
-  Result<v1::StatusReply> st = ctx.AwaitStatus("one agreed leader", 30000,
-      [](const v1::StatusReply& s, std::string* d) {
-        *d = "leaders: " + JoinNames(Leaders(s));
-        return AgreedLeader(s).has_value();
-      });
+  Result<v1::StatusReply> st = ctx.AwaitAgreedLeader(30000);
   if (!st.ok()) return st.status();
   std::vector<std::string> original;
   for (const auto& m : st->members()) original.push_back(m.name());

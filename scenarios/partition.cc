@@ -45,11 +45,7 @@ std::string Describe(const raftlab::Status& s) { return std::string(CodeName(s.c
 raftlab::Status RunPartition(ScenarioContext& ctx) {
   const int n = ctx.lab().members;
   ctx.Section("Before the split");
-  Result<v1::StatusReply> st = ctx.AwaitStatus("one agreed leader", 30000,
-      [](const v1::StatusReply& s, std::string* d) {
-        *d = "leaders: " + JoinNames(Leaders(s));
-        return AgreedLeader(s).has_value();
-      });
+  Result<v1::StatusReply> st = ctx.AwaitAgreedLeader(30000);
   if (!st.ok()) return st.status();
   LeaderView leader = *AgreedLeader(*st);
   // 5 members: the leader and one follower form the minority; 3: one follower alone.

@@ -16,11 +16,7 @@ namespace raftlab::scenarios {
 raftlab::Status RunReplicate(ScenarioContext& ctx) {
   ctx.Section("The lab has one leader");
   int64_t ms = 0;
-  Result<v1::StatusReply> st = ctx.AwaitStatus("one agreed leader", 30000,
-      [](const v1::StatusReply& s, std::string* d) {
-        *d = "leaders: " + JoinNames(Leaders(s));
-        return AgreedLeader(s).has_value();
-      }, 100, &ms);
+  Result<v1::StatusReply> st = ctx.AwaitAgreedLeader(30000, &ms);
   if (!st.ok()) return st.status();
   std::vector<std::string> members;
   for (const auto& m : st->members()) members.push_back(m.name());

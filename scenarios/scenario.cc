@@ -465,6 +465,14 @@ Result<v1::StatusReply> ScenarioContext::AwaitStatus(
   return last;
 }
 
+Result<v1::StatusReply> ScenarioContext::AwaitAgreedLeader(int deadline_ms, int64_t* elapsed_ms) {
+  return AwaitStatus("one agreed leader", deadline_ms,
+      [](const v1::StatusReply& s, std::string* d) {
+        *d = "leaders: " + JoinNames(Leaders(s));
+        return AgreedLeader(s).has_value();
+      }, 100, elapsed_ms);
+}
+
 // ---------------------------------------------------------------- finish
 
 void ScenarioContext::WalFence() {

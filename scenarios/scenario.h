@@ -122,6 +122,8 @@ class ScenarioContext {
   Result<v1::StatusReply> AwaitStatus(const std::string& what, int deadline_ms,
                                       const std::function<bool(const v1::StatusReply&, std::string*)>& ok,
                                       int poll_ms = 100, int64_t* elapsed_ms = nullptr);
+  // AwaitStatus until every running member names the same leader.
+  Result<v1::StatusReply> AwaitAgreedLeader(int deadline_ms, int64_t* elapsed_ms = nullptr);
 
   // ---- record / expect
   void Section(const std::string& title);
