@@ -37,10 +37,10 @@ TEST(CheckRunCli, HealthyRunPassesAndWritesVerdicts) {
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("PASS    election_safety"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("        term 2: leader n1"), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("overall: ok (7 pass, 0 fail, 0 unknown)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("overall: ok (8 pass, 0 fail, 0 unknown)"), std::string::npos) << o.out;
   nlohmann::json doc = ReadVerdicts(dir);
   EXPECT_EQ(doc["overall"], "ok");
-  ASSERT_EQ(doc["verdicts"].size(), 7u);
+  ASSERT_EQ(doc["verdicts"].size(), 8u);
   EXPECT_EQ(doc["verdicts"][0]["checker"], "election_safety");
   EXPECT_EQ(doc["verdicts"][0]["property"], "at most one leader per term");
   EXPECT_EQ(doc["verdicts"][0]["validity"], "ok");
