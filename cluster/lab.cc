@@ -162,6 +162,7 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
     membership["ids"][name] = driver::IdToHex(m.id);
   }
   journal_->Record("membership", membership);
+  last_membership_ = membership;
   if (options.prometheus) {
     progress("starting prometheus on " + options.prometheus_address + " (scrape every " +
              std::to_string(options.prometheus_interval_ms) + " ms)");
@@ -626,7 +627,9 @@ Result<Json> Lab::RecordMembership() {
   }
   for (const char* k : {"voters", "learners"}) std::sort(membership[k].begin(), membership[k].end());
   if (prometheus_) (void)prometheus_->Reload(ScrapeTargets());
-  if (journal_) journal_->Record("membership", membership);
+  // A "membership" event is a configuration step for the checkers: journal changes only.
+  if (journal_ && membership != last_membership_) journal_->Record("membership", membership);
+  last_membership_ = membership;
   Persist();
   return membership;
 }

@@ -178,6 +178,7 @@ class Lab {
   std::unique_ptr<evidence::Exporter> exporter_;
   std::unique_ptr<evidence::Sampler> sampler_;
   std::unique_ptr<PrometheusServer> prometheus_;
+  Json last_membership_;                 // journaled again only when it changes
   std::vector<dashboards::ScrapeTarget> ScrapeTargets() const;   // caller holds mu_
   std::atomic<bool> stop_supervisor_{false};
   std::thread supervisor_;
