@@ -8,6 +8,7 @@
 #include "etcd/etcdserver/api/snap/snappb/snap.pb.h"
 #include "etcd/raft/raftpb/raft.pb.h"
 #include "evidence/crc32c.h"
+#include "evidence/wal_format.h"
 #include "evidence/wal_reader.h"
 
 namespace raftlab::evidence {
@@ -21,21 +22,9 @@ struct SnapName {
 };
 
 std::optional<SnapName> ParseSnapName(std::string_view name) {
-  if (name.size() != 33 + kSnapSuffix.size() || name[16] != '-' || name.substr(33) != kSnapSuffix) {
-    return std::nullopt;
-  }
-  auto hex = [](std::string_view s, uint64_t& out) {
-    out = 0;
-    for (char c : s) {
-      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-      if (d < 0) return false;
-      out = out << 4 | static_cast<uint64_t>(d);
-    }
-    return true;
-  };
-  SnapName n;
-  if (!hex(name.substr(0, 16), n.term) || !hex(name.substr(17, 16), n.index)) return std::nullopt;
-  return n;
+  auto n = wal::ParseHexPairName(name, kSnapSuffix);
+  if (!n) return std::nullopt;
+  return SnapName{n->first, n->second};
 }
 
 std::string Hex32(uint32_t v) {

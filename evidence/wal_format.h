@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string_view>
 
 namespace raftlab::evidence::wal {
@@ -79,10 +80,12 @@ struct SegmentName {
   uint64_t index = 0;
 };
 
-// Parses a segment name; nullopt for anything else (0.tmp, *.broken, stray files).
-constexpr std::optional<SegmentName> ParseSegmentName(std::string_view name) {
-  if (name.size() != 16 + 1 + 16 + kSegmentSuffix.size()) return std::nullopt;
-  if (name[16] != '-' || name.substr(33) != kSegmentSuffix) return std::nullopt;
+// Both WAL segments and .snap files are named "%016x-%016x<suffix>": the two numbers, or
+// nullopt when `name` has another form.
+constexpr std::optional<std::pair<uint64_t, uint64_t>> ParseHexPairName(std::string_view name,
+                                                                       std::string_view suffix) {
+  if (name.size() != 16 + 1 + 16 + suffix.size()) return std::nullopt;
+  if (name[16] != '-' || name.substr(33) != suffix) return std::nullopt;
   auto hex = [](std::string_view s, uint64_t& out) {
     out = 0;
     for (char c : s) {
@@ -92,9 +95,16 @@ constexpr std::optional<SegmentName> ParseSegmentName(std::string_view name) {
     }
     return true;
   };
-  SegmentName n;
-  if (!hex(name.substr(0, 16), n.seq) || !hex(name.substr(17, 16), n.index)) return std::nullopt;
+  std::pair<uint64_t, uint64_t> n{};
+  if (!hex(name.substr(0, 16), n.first) || !hex(name.substr(17, 16), n.second)) return std::nullopt;
   return n;
+}
+
+// Parses a segment name; nullopt for anything else (0.tmp, *.broken, stray files).
+constexpr std::optional<SegmentName> ParseSegmentName(std::string_view name) {
+  auto n = ParseHexPairName(name, kSegmentSuffix);
+  if (!n) return std::nullopt;
+  return SegmentName{n->first, n->second};
 }
 
 }  // namespace raftlab::evidence::wal
