@@ -140,7 +140,7 @@ std::vector<Command> ScenarioCommands() {
       {"scenario list", "", "the scenario catalogue", {json}, 0, 0, List},
       {"scenario run", "NAME", "run one scenario on a fresh lab: transcript, verdicts, panels under runs/",
        {seed, members, out, json}, 1, 1, RunOne,
-       "Scenarios: replicate, election, leader-crash, partition, membership (`raftlab scenario list`).\n"
+       "Scenarios: replicate, election, leader-crash, partition, membership, slow-disk (`raftlab scenario list`).\n"
        "Each case brings a lab up, runs its steps, decodes the WALs, takes the lab down and writes\n"
        "runs/<time>-<name>/ (journal.jsonl, transcript.md, verdicts.json, panels/, logs/, etcd/) and\n"
        "report/index.html. Exit 0 when every expectation and checker holds, 1 otherwise. Needs root;\n"

@@ -1,4 +1,4 @@
-// The catalogue (DESIGN.md §4, the seed's five) and the loop that runs one scenario's cases.
+// The catalogue (DESIGN.md §4: the seed's five plus slow-disk) and the loop that runs one scenario's cases.
 #include <ostream>
 
 #include "common/clock.h"
@@ -24,6 +24,10 @@ const std::vector<ScenarioInfo>& Catalogue() {
       {"membership",
        "3 -> 5 one voter at a time (learner, catch up, promote) and back to 3, under load; quorum table per step",
        {{"", 3}}, RunMembership},
+      {"slow-disk",
+       "leader's WAL fsync delayed past the election timeout: leadership moves; the WAL moved to fast storage "
+       "brings fsync and stability back",
+       {{.run_name = "", .members = 3, .slow_wal = true}}, RunSlowDisk},
   };
   return catalogue;
 }

@@ -187,6 +187,7 @@ raftlab::Status ScenarioContext::Up() {
   f->set_heartbeat_ms(static_cast<uint32_t>(lab_.heartbeat_ms));
   f->set_election_ms(static_cast<uint32_t>(lab_.election_ms));
   f->set_pre_vote(lab_.pre_vote);
+  f->set_slow_wal(lab_.slow_wal);
   f->set_sample_interval_ms(50);
   f->set_etcd_binary("/usr/bin/etcd");
   f->set_journal_path(journal_path_);
@@ -333,6 +334,28 @@ Result<v1::FaultList> ScenarioContext::Heal(const std::string& id) {
   for (const auto& f : reply.faults()) what.push_back(f.id() + " (" + f.description() + ")");
   Line("healed " + (what.empty() ? std::string("nothing") : JoinNames(what, ", ")) + " (" + Ms(MonoNowNs() - t0) + ")");
   return reply;
+}
+
+raftlab::Status ScenarioContext::Restart(const std::string& member, const std::string& wal_dir) {
+  v1::RestartRequest req;
+  req.set_member(member);
+  req.set_wal_dir(wal_dir);
+  grpc::ClientContext call;
+  call.set_deadline(Deadline(60000));
+  int64_t t0 = MonoNowNs();
+  auto reader = stub()->Restart(&call, req);
+  v1::UpProgress p;
+  while (reader->Read(&p))
+    if (!p.line().empty()) Line("  " + p.line());
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) {
+    raftlab::Status st = FromGrpcStatus(s);
+    Line("restart " + member + ": failed (" + st.message() + ")");
+    return st;
+  }
+  Line("restarted " + member + (wal_dir.empty() ? std::string() : " with its WAL on " + wal_dir + " storage") + " (" +
+       Ms(MonoNowNs() - t0) + ")");
+  return raftlab::Status::Ok();
 }
 
 Result<v1::TransferLeaderReply> ScenarioContext::TransferLeader(const std::string& target) {

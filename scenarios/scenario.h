@@ -58,6 +58,7 @@ struct LabSpec {
   int heartbeat_ms = 100;
   int election_ms = 1000;
   bool pre_vote = false;
+  bool slow_wal = false;           // every WAL on the lab's slowfs mount (up --slow-wal)
 };
 
 struct CheckerSummary {
@@ -106,6 +107,8 @@ class ScenarioContext {
   Result<v1::FaultInfo> Fault(const v1::FaultRequest& request);
   Result<v1::FaultList> Heal(const std::string& id);      // "" heals everything
   Result<v1::TransferLeaderReply> TransferLeader(const std::string& target);
+  // Stops and starts `member` again; wal_dir "fast" or "slow" moves its WAL first.
+  raftlab::Status Restart(const std::string& member, const std::string& wal_dir);
   raftlab::Status MemberChange(const std::string& op, const std::string& member, bool learner = false,
                                int timeout_ms = 30000);
   Result<driver::MembershipStep> Members();
@@ -205,5 +208,6 @@ raftlab::Status RunElection(ScenarioContext& ctx);
 raftlab::Status RunLeaderCrash(ScenarioContext& ctx);
 raftlab::Status RunPartition(ScenarioContext& ctx);
 raftlab::Status RunMembership(ScenarioContext& ctx);
+raftlab::Status RunSlowDisk(ScenarioContext& ctx);
 
 }  // namespace raftlab::scenarios

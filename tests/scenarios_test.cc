@@ -49,7 +49,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
 
   CliRun list = lab.Cli({"scenario", "list", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  ASSERT_EQ(list.json.size(), 5u) << list.out;
+  ASSERT_EQ(list.json.size(), 6u) << list.out;
 
   CliRun run = lab.Cli({"lab", "--out", out, "--seed", "7", "--json"});
   std::cout << run.err.substr(run.err.size() > 20000 ? run.err.size() - 20000 : 0) << "\n";
@@ -60,7 +60,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     std::cout << r["scenario"].get<std::string>() << ": " << (r["passed"].get<bool>() ? "PASS" : "FAIL") << " in "
               << r["wall_s"].get<double>() << " s\n";
   }
-  for (const char* name : {"replicate", "election", "leader-crash", "partition-5", "partition-3", "membership"}) {
+  for (const char* name : {"replicate", "election", "leader-crash", "partition-5", "partition-3", "membership", "slow-disk"}) {
     ASSERT_TRUE(by_name.count(name)) << name << " missing from " << run.out;
     const Json& r = by_name[name];
     EXPECT_TRUE(r["passed"].get<bool>()) << name << ": " << r.dump(2) << "\n" << Slurp(fs::path(r["run_dir"].get<std::string>()) / "transcript.md");
@@ -135,6 +135,17 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
       std::cout << table[i]["step"].get<std::string>() << ":\n" << table[i]["text"].get<std::string>();
     }
     EXPECT_EQ(r["verdicts"]["membership"], "ok");
+  }
+  // slow-disk: fsync past the election timeout moves leadership; fast storage brings it back.
+  {
+    const Json& r = by_name["slow-disk"];
+    ExpectArtefacts(fs::path(r["run_dir"].get<std::string>()), {"n1", "n2", "n3"});
+    EXPECT_GT(r["facts"]["fsync_slow_ms"].get<double>(), 1000.0);
+    EXPECT_LT(r["facts"]["fsync_after_move_ms"].get<double>(), 50.0);
+    EXPECT_GT(r["facts"]["slow_to_new_leader_ms"].get<int64_t>(), 0);
+    std::cout << "slow-disk: fsync " << r["facts"]["fsync_baseline_ms"].get<double>() << " ms -> "
+              << r["facts"]["fsync_slow_ms"].get<double>() << " ms -> " << r["facts"]["fsync_after_move_ms"].get<double>()
+              << " ms; new leader " << r["facts"]["slow_to_new_leader_ms"].get<int64_t>() << " ms after the fault\n";
   }
   // The report links every run and embeds its panels by relative path.
   std::string html = Slurp(fs::path(out) / "report" / "index.html");
