@@ -91,7 +91,7 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
   Result<std::unique_ptr<evidence::Journal>> journal = evidence::Journal::Open(options.journal_path);
   if (!journal.ok()) return journal.status();
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   options_ = options;
   exporter_ = std::move(*exporter);
   journal_ = std::move(*journal);
@@ -143,9 +143,9 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
   }
   up_ = true;
   Persist();
-  mu_.unlock();
+  lock.unlock();   // the wait polls members and takes the mutex itself
   Status ready = WaitForLeader(options.ready_timeout_ms, progress);
-  mu_.lock();
+  lock.lock();
   if (!ready.ok()) {
     up_ = false;
     return fail(ready);
