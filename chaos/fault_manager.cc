@@ -228,6 +228,29 @@ Status FaultManager::ApplyOne(Active* a, const FaultRequest& r) {
   return InvalidArgument("unknown fault kind '" + r.kind + "'");
 }
 
+// `r.target` is already resolved to a member name.
+Status FaultManager::CheckNoConflict(const FaultRequest& r) {
+  // One process fault, one disk fault and one root qdisc per member: a second would be
+  // ambiguous to heal (healing a kill restarts a member another fault paused). Judged before
+  // anything is applied, so a refused call changes nothing.
+  enum Class { kNone, kProcess, kDisk, kQdisc };
+  auto class_of = [](const std::string& kind, const std::string& mechanism) {
+    if (kind == "kill" || kind == "pause") return kProcess;
+    if (kind == "slow-disk") return kDisk;
+    if (kind == "bandwidth" || mechanism == "tc netem") return kQdisc;
+    return kNone;
+  };
+  const bool netem = r.kind == "delay" && r.peers.empty() && HasNetem(r.target);
+  const Class mine = class_of(r.kind, netem ? "tc netem" : "");
+  if (mine == kNone) return Status::Ok();
+  for (const auto& other : active_) {
+    if (class_of(other->info.kind, other->info.mechanism) == mine && other->info.targets == std::vector<std::string>{r.target})
+      return AlreadyExists(r.target + " already has fault " + other->info.id + " (" + other->info.description +
+                           "): heal it first");
+  }
+  return Status::Ok();
+}
+
 Result<FaultInfo> FaultManager::Apply(const FaultRequest& request) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!lab_->IsUp()) return FailedPrecondition("no lab is up: run `raftlab up` first");
@@ -235,21 +258,17 @@ Result<FaultInfo> FaultManager::Apply(const FaultRequest& request) {
   a->info.id = "f" + std::to_string(next_id_ + 1);
   a->info.kind = request.kind;
   a->info.detail = Json::object();
-  RL_RETURN_IF_ERROR(ApplyOne(a.get(), request));
-  // One fault of a kind per member for process, disk and qdisc faults: a second would be
-  // ambiguous to heal. Checked after resolving targets; undo and refuse.
-  for (const auto& other : active_) {
-    bool same_process = (a->info.kind == "kill" || a->info.kind == "pause") &&
-                        (other->info.kind == "kill" || other->info.kind == "pause");
-    bool same_qdisc = (a->info.mechanism == "tc netem" || a->info.kind == "bandwidth") &&
-                      (other->info.mechanism == "tc netem" || other->info.kind == "bandwidth");
-    bool same_disk = a->info.kind == "slow-disk" && other->info.kind == "slow-disk";
-    if ((same_process || same_qdisc || same_disk) && other->info.targets == a->info.targets) {
-      (void)Revert(a.get());
-      return AlreadyExists(a->info.targets[0] + " already has fault " + other->info.id + " (" +
-                           other->info.description + "): heal it first");
-    }
+  FaultRequest r = request;
+  static const std::set<std::string> kOneTarget = {"loss", "delay", "bandwidth", "kill", "pause", "slow-disk"};
+  if (kOneTarget.count(r.kind) != 0) {
+    // "leader" / "a-follower" resolved once, here, and recorded.
+    Result<std::string> target = lab_->ResolveTarget(r.target);
+    if (!target.ok()) return target.status();
+    if (*target != r.target) a->info.detail["resolved"][r.target] = *target;
+    r.target = *target;
+    RL_RETURN_IF_ERROR(CheckNoConflict(r));
   }
+  RL_RETURN_IF_ERROR(ApplyOne(a.get(), r));
   ++next_id_;
   a->info.since = WallNowIso();
   a->info.since_mono_ns = MonoNowNs();

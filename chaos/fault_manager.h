@@ -41,6 +41,7 @@ class FaultManager {
     std::string control_file;        // slow-disk
   };
 
+  Status CheckNoConflict(const FaultRequest& r);
   Status ApplyNetwork(Active* a);
   Status RevertNetwork(const Active& a);
   Status ApplyOne(Active* a, const FaultRequest& r);

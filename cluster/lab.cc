@@ -106,6 +106,7 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
     journal_->Record("action", {{"name", "up"}, {"ok", false}, {"error", s.ToString()}});
     for (auto& [name, m] : members_) if (m.running) agent_->Signal(m.pid, SIGKILL);
     members_.clear();
+    last_membership_ = Json();
     RemoveLeftovers(paths_.state_dir);
     std::filesystem::remove_all(paths_.state_dir + "/members");
     std::filesystem::remove(paths_.StateFile());
@@ -145,24 +146,18 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
   Persist();
   lock.unlock();   // the wait polls members and takes the mutex itself
   Status ready = WaitForLeader(options.ready_timeout_ms, progress);
+  // Ids and the initial configuration come from etcd's own member list, journaled.
+  if (ready.ok()) ready = RecordMembership().status();
   lock.lock();
   if (!ready.ok()) {
     up_ = false;
     return fail(ready);
   }
-  RefreshMemberIds();
   evidence::SamplerOptions so;
   so.interval_ms = options.sample_interval_ms;
   sampler_ = std::make_unique<evidence::Sampler>(journal_.get(), exporter_.get(), so,
                                                  [this] { return NamesById(); });
   for (const auto& [name, m] : members_) sampler_->AddMember(name, MemberIp(name), kClientPort);
-  Json membership = {{"voters", Json::array()}, {"learners", Json::array()}, {"ids", Json::object()}};
-  for (const auto& [name, m] : members_) {
-    membership[m.learner ? "learners" : "voters"].push_back(name);
-    membership["ids"][name] = driver::IdToHex(m.id);
-  }
-  journal_->Record("membership", membership);
-  last_membership_ = membership;
   if (options.prometheus) {
     progress("starting prometheus on " + options.prometheus_address + " (scrape every " +
              std::to_string(options.prometheus_interval_ms) + " ms)");
@@ -311,6 +306,7 @@ Result<std::vector<std::string>> Lab::Down() {
   std::filesystem::remove_all(paths_.state_dir + "/members", ec);
   std::filesystem::remove(paths_.StateFile(), ec);
   members_.clear();
+  last_membership_ = Json();
   up_ = false;
   exporter_.reset();
   journal_.reset();
