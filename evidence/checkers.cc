@@ -33,6 +33,11 @@ std::vector<Verdict> RunCheckers(const Run& run, const std::vector<CheckerInfo>&
     Verdict v = c.fn(run);
     v.checker = c.name;
     v.property = c.property;
+    // The contract of Validity::kOk, enforced for every checker: nothing judged, nothing earned.
+    if (v.validity == Validity::kOk && v.judged == 0) {
+      v.validity = Validity::kUnknown;
+      v.evidence.insert(v.evidence.begin(), "said ok but counted no judged instance: not earned");
+    }
     verdicts.push_back(std::move(v));
   }
   return verdicts;
@@ -41,7 +46,7 @@ std::vector<Verdict> RunCheckers(const Run& run, const std::vector<CheckerInfo>&
 std::vector<Verdict> RunAllCheckers(const Run& run) { return RunCheckers(run, AllCheckers()); }
 
 Validity Overall(const std::vector<Verdict>& verdicts) {
-  Validity overall = Validity::kOk;
+  Validity overall = Validity::kNotApplicable;
   for (const Verdict& v : verdicts) overall = Merge(overall, v.validity);
   return overall;
 }

@@ -12,6 +12,7 @@ add_library(raftlab_checkers STATIC
   check_membership.cc
   check_linearizable.cc
   checkers.cc
+  verdict_policy.cc
   run_loader.cc
   check_run_cli.cc)
 target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal raftlab_lincheck
@@ -22,6 +23,7 @@ foreach(t election_safety term_monotonic commit_quorum log_matching state_machin
   raftlab_test(check_${t}_test SOURCES check_${t}_test.cc LIBS raftlab_checkers)
 endforeach()
 raftlab_test(checkers_test SOURCES checkers_test.cc LIBS raftlab_checkers)
+raftlab_test(verdict_policy_test SOURCES verdict_policy_test.cc LIBS raftlab_checkers)
 raftlab_test(run_loader_test SOURCES run_loader_test.cc LIBS raftlab_checkers)
 raftlab_test(check_run_cli_test SOURCES check_run_cli_test.cc LIBS raftlab_checkers)
 raftlab_test(check_linearizable_test SOURCES check_linearizable_test.cc LIBS raftlab_checkers)

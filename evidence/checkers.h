@@ -2,7 +2,7 @@
 //
 // Each checker is a pure function `Verdict CheckX(const Run&)` (no clocks, files or sockets)
 // that judges one property of Raft over a loaded run (run_loader.h) and returns ok, violated or
-// unknown with the evidence lines that justify the answer either way. Times in evidence are
+// unknown or not_applicable (run.h) with the evidence lines that justify the answer either way. Times in evidence are
 // seconds since the run's first sample. One file per checker: evidence/check_<name>.cc.
 //
 // RunAllCheckers runs every registered checker in registry order. The registry is a constant
@@ -55,12 +55,13 @@ struct CheckerInfo {
 const std::vector<CheckerInfo>& AllCheckers();
 
 // Runs `checkers` on `run`; each verdict's checker and property are set from the registry.
+// An ok that judged nothing (judged == 0) is turned into unknown, whatever the checker said.
 std::vector<Verdict> RunCheckers(const Run& run, const std::vector<CheckerInfo>& checkers);
 
 // RunCheckers(run, AllCheckers()).
 std::vector<Verdict> RunAllCheckers(const Run& run);
 
-// Worst of all verdicts (violated > unknown > ok); ok for none.
+// Worst of all verdicts (violated > unknown > ok > not_applicable); not_applicable for none.
 Validity Overall(const std::vector<Verdict>& verdicts);
 
 }  // namespace raftlab::evidence

@@ -82,17 +82,33 @@ struct Run {
   std::map<uint64_t, std::string> member_names;  // etcd id -> lab name
 };
 
-enum class Validity { kOk, kViolated, kUnknown };
-const char* ValidityName(Validity v);   // "ok", "violated", "unknown"
+// What a checker concluded (DESIGN.md §5):
+//   kOk             it judged at least one real instance of the property and all of them held;
+//   kViolated       an instance broke the property (the evidence shows which);
+//   kUnknown        evidence was expected but is missing or undecidable (the evidence says which);
+//   kNotApplicable  the run never did what the property speaks about (no membership change, no
+//                   acknowledged write, ...). Neither unknown nor not_applicable is a pass.
+enum class Validity { kOk, kViolated, kUnknown, kNotApplicable };
+const char* ValidityName(Validity v);   // "ok", "violated", "unknown", "not_applicable"
+// The inverse of ValidityName; false for anything else.
+bool ParseValidity(const std::string& name, Validity* v);
 
 struct Verdict {
   std::string checker;                 // "election_safety", ...
   std::string property;                // one line: the property judged
-  Validity validity = Validity::kOk;
+  Validity validity = Validity::kUnknown;   // ok must be earned: a checker sets it
+  // How much real evidence was judged: `judged` instances (commit advances, acknowledged puts,
+  // ConfChange entries, ...; `unit` names them) out of `of` that the run held (0: not counted).
+  // ok requires judged >= 1; a scenario may require more (verdict_policy.h). The first
+  // evidence line says the same in words ("judged 61 commit advances of ...").
+  uint64_t judged = 0;
+  uint64_t of = 0;
+  std::string unit;
   std::vector<std::string> evidence;   // lines that justify the verdict either way
 };
 
-// Worst wins: violated > unknown > ok.
+// Worst wins: violated > unknown > ok > not_applicable (a run's overall is not_applicable only
+// when every verdict is).
 Validity Merge(Validity a, Validity b);
 
 }  // namespace raftlab::evidence
