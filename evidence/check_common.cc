@@ -76,6 +76,34 @@ std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
   return out;
 }
 
+std::vector<std::string> WalProblemLines(const Run& run) {
+  std::vector<std::string> lines;
+  for (const auto& [member, error] : run.wal_errors) {
+    lines.push_back(member + ": WAL not decoded when the run captured it: " + error);
+  }
+  for (const auto& [member, log] : run.logs) {
+    for (const WalProblem& p : log.problems) {
+      lines.push_back(member + ": " + p.what + " (" + (p.file.empty() ? "WAL" : p.file) + " @ " +
+                      std::to_string(p.offset) + ")");
+    }
+  }
+  return lines;
+}
+
+void DowngradeForWalProblems(const Run& run, Verdict* v) {
+  std::vector<std::string> lines = WalProblemLines(run);
+  if (lines.empty() || v->validity == Validity::kViolated) {
+    for (std::string& line : lines) v->evidence.push_back("WAL problem: " + line);
+    return;
+  }
+  v->validity = Validity::kUnknown;
+  v->evidence.insert(v->evidence.begin(),
+                     std::to_string(lines.size()) +
+                         " WAL problem(s): the decoded logs may be missing or misreading "
+                         "records, so what was judged cannot be trusted as complete");
+  for (std::string& line : lines) v->evidence.push_back("WAL problem: " + line);
+}
+
 void EvidenceList::Add(std::string line) {
   if (lines_.size() < cap_) {
     lines_.push_back(std::move(line));

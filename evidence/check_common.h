@@ -43,6 +43,16 @@ bool SameEntry(const LogEntry& a, const LogEntry& b);
 // "n1,n2,n3"
 std::string JoinNames(const std::vector<std::string>& names, const char* sep = ",");
 
+// The problems the WAL reader reported in any member's log (CRC mismatches, torn records that
+// are not at the tail, gaps, undecodable segments), one line each:
+// "n2: crc mismatch in entry record: want 0x..., got 0x... (0000...-0000....wal @ 4096)".
+std::vector<std::string> WalProblemLines(const Run& run);
+
+// For the checkers that judge the decoded logs: a log with problems cannot support ok. Unless
+// `v` is already violated, makes it unknown and appends the problem lines (with what they mean
+// for this property). No-op when no log has a problem.
+void DowngradeForWalProblems(const Run& run, Verdict* v);
+
 // Appends `line` to `lines` unless `cap` lines are already there; counts what was left off.
 // Finish with AppendLeftOff to add one "... and N more" line.
 class EvidenceList {

@@ -9,6 +9,10 @@
 // (2) No member discarded, on replay, an entry at or below a commit index it had reported while
 // it still held that entry: before it had seen the term of the overwriting entry (samples with
 // a lower term, and WAL hard states with a lower term, come before the overwrite).
+//
+// Judged: the acknowledged puts found committed in every present member's log (of: every
+// acknowledged put). A run with no acknowledged put is not_applicable; WAL problems make an
+// otherwise clean verdict unknown.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -190,10 +194,21 @@ Verdict CheckDurability(const Run& run) {
     }
   }
 
+  v.judged = present_everywhere;
+  v.of = acked;
+  v.unit = "acknowledged puts";
   if (bad.size() > 0) {
     v.validity = Validity::kViolated;
     v.evidence = bad.Take("violations");
     for (std::string& line : unknown.Take("undecided writes")) v.evidence.push_back(line);
+    DowngradeForWalProblems(run, &v);
+    return v;
+  }
+  if (acked == 0) {
+    v.validity = Validity::kNotApplicable;
+    v.evidence.push_back("no acknowledged put in this run (" + std::to_string(run.ops.size()) +
+                         " client operations): nothing to find in the logs; " +
+                         std::to_string(truncations) + " WAL overwrites, none below a reported commit");
     return v;
   }
   if (run.logs.empty()) {
@@ -202,17 +217,19 @@ Verdict CheckDurability(const Run& run) {
     return v;
   }
   const std::string summary =
-      std::to_string(present_everywhere) + " of " + std::to_string(acked) +
-      " acknowledged puts present in the committed logs of " + JoinNames(members) + "; " +
+      "judged " + std::to_string(present_everywhere) + " of " + std::to_string(acked) +
+      " acknowledged puts: present in the committed logs of " + JoinNames(members) + "; " +
       std::to_string(truncations) + " WAL overwrites, none below a reported commit";
   if (unknown.size() > 0) {
     v.validity = Validity::kUnknown;
     v.evidence.push_back(summary);
     for (std::string& line : unknown.Take("undecided writes")) v.evidence.push_back(line);
+    DowngradeForWalProblems(run, &v);
     return v;
   }
   v.validity = Validity::kOk;
   v.evidence.push_back(summary);
+  DowngradeForWalProblems(run, &v);
   return v;
 }
 

@@ -10,7 +10,9 @@ using namespace checktest;
 TEST(Durability, AckedPutsInEveryCommittedLogPass) {
   Verdict v = CheckDurability(GoodRun());
   EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
-  EXPECT_TRUE(Mentions(v, "3 of 3 acknowledged puts present in the committed logs of n1,n2,n3; "
+  EXPECT_EQ(v.judged, 3u);
+  EXPECT_EQ(v.of, 3u);
+  EXPECT_TRUE(Mentions(v, "judged 3 of 3 acknowledged puts: present in the committed logs of n1,n2,n3; "
                           "0 WAL overwrites, none below a reported commit"))
       << Dump(v);
 }
@@ -133,6 +135,28 @@ TEST(Durability, NoLogsIsUnknown) {
   Verdict v = CheckDurability(run);
   EXPECT_EQ(v.validity, Validity::kUnknown);
   EXPECT_TRUE(Mentions(v, "no decoded WAL: 3 acked puts not checked")) << Dump(v);
+}
+
+TEST(Durability, NoAcknowledgedPutIsNotApplicable) {
+  evidence::Run run = GoodRun();
+  run.ops.clear();
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kNotApplicable) << Dump(v);
+  EXPECT_EQ(v.judged, 0u);
+  EXPECT_TRUE(Mentions(v, "no acknowledged put in this run")) << Dump(v);
+}
+
+TEST(Durability, EmptyRunIsNeverOk) {
+  Verdict v = CheckDurability(evidence::Run{});
+  EXPECT_NE(v.validity, Validity::kOk) << Dump(v);
+}
+
+TEST(Durability, WalGapMakesACleanVerdictUnknown) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"].problems.push_back({"seg.wal", 512, "gap: entry 9 follows 4; log restarts at 9"});
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n3: gap: entry 9 follows 4; log restarts at 9 (seg.wal @ 512)")) << Dump(v);
 }
 
 }  // namespace

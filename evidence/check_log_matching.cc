@@ -5,7 +5,15 @@
 // discarded) is keyed by (index, term): one key, one content (type and data digest). (2) For each
 // pair of final logs, below the highest index where both hold the same term, every index both
 // hold carries the same entry (a snapshot-installed log starts later, so only the overlap counts).
+//
+// What counts as judged: the committed indexes (at or below some member's last hard-state commit,
+// in its final log) that part (2) compared between at least two members. `of` is every committed
+// index, so a scenario that requires "all" asks for the whole committed prefix to be cross-checked.
+// Fewer than two logs, or logs that do not overlap, judge nothing: unknown, never ok. WAL problems
+// (CRC mismatch, a torn record not at the tail, a gap) make an otherwise clean verdict unknown.
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +65,7 @@ Verdict CheckLogMatching(const Run& run) {
 
   // (2) Equal prefixes below the last common (index, term), pair by pair.
   size_t pairs = 0;
+  std::set<uint64_t> compared;   // indexes compared between two members
   for (auto a = run.logs.begin(); a != run.logs.end(); ++a) {
     for (auto b = std::next(a); b != run.logs.end(); ++b) {
       const auto& ea = a->second.entries;
@@ -99,6 +108,7 @@ Verdict CheckLogMatching(const Run& run) {
           break;
         }
       }
+      for (uint64_t i = lo; i <= anchor && !pair_bad; ++i) compared.insert(i);
       if (!pair_bad) {
         good.Add(pair + ": equal on " + std::to_string(lo) + "-" + std::to_string(anchor) +
                  " (last common (index, term) = (" + std::to_string(anchor) + ", " +
@@ -108,9 +118,21 @@ Verdict CheckLogMatching(const Run& run) {
     }
   }
 
+  // Committed indexes, and how many of them the pairs compared.
+  std::set<uint64_t> committed;
+  for (const auto& [member, log] : run.logs) {
+    if (log.entries.empty()) continue;
+    const uint64_t last = std::min(log.LastCommit(), log.entries.back().index);
+    for (uint64_t i = log.entries.front().index; i <= last; ++i) committed.insert(i);
+  }
+  v.of = committed.size();
+  v.unit = "committed indexes compared across members";
+  for (uint64_t i : committed) v.judged += compared.count(i);
+
   if (bad.size() > 0) {
     v.validity = Validity::kViolated;
     v.evidence = bad.Take("violations");
+    DowngradeForWalProblems(run, &v);
     return v;
   }
   if (run.logs.size() < 2) {
@@ -118,10 +140,22 @@ Verdict CheckLogMatching(const Run& run) {
     v.evidence.push_back("need two decoded logs, have " + std::to_string(run.logs.size()));
     return v;
   }
+  if (v.judged == 0) {
+    v.validity = Validity::kUnknown;
+    v.evidence.push_back("judged nothing: no committed index is held by two members' logs (" +
+                         std::to_string(pairs) + " log pairs, " + std::to_string(committed.size()) +
+                         " committed indexes)");
+    for (std::string& line : good.Take("pairs")) v.evidence.push_back(line);
+    DowngradeForWalProblems(run, &v);
+    return v;
+  }
   v.validity = Validity::kOk;
-  v.evidence.push_back(std::to_string(keyed) + " entries (discarded ones included) agree per " +
-                       "(index, term); " + std::to_string(pairs) + " log pairs share prefixes");
+  v.evidence.push_back("judged " + std::to_string(v.judged) + " of " + std::to_string(v.of) +
+                       " committed indexes in two or more members' logs: equal prefixes over " +
+                       std::to_string(pairs) + " log pairs; " + std::to_string(keyed) +
+                       " entries (discarded ones included) agree per (index, term)");
   for (std::string& line : good.Take("pairs")) v.evidence.push_back(line);
+  DowngradeForWalProblems(run, &v);
   return v;
 }
 

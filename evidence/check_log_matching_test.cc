@@ -65,6 +65,45 @@ TEST(LogMatching, SnapshotStartedLogComparesOnlyTheOverlap) {
   EXPECT_TRUE(Mentions(v, "n1,n3: equal on 3-4")) << Dump(v);
 }
 
+TEST(LogMatching, OkCountsTheComparedCommittedIndexes) {
+  Verdict v = CheckLogMatching(GoodRun());
+  ASSERT_EQ(v.validity, Validity::kOk) << Dump(v);
+  EXPECT_EQ(v.judged, v.of) << Dump(v);
+  EXPECT_GE(v.judged, 1u);
+  EXPECT_EQ(v.evidence[0].rfind("judged " + std::to_string(v.judged) + " of ", 0), 0u) << Dump(v);
+}
+
+TEST(LogMatching, LogsThatDoNotOverlapJudgeNothing) {
+  evidence::Run run = GoodRun();
+  run.logs.erase("n3");
+  run.logs["n2"] = Log({Entry(7, 2, "put", "z", "1"), Entry(8, 2, "put", "z", "2")}, {{2, kN1, 8}});
+  run.logs["n2"].entries.front().index = 7;
+  Verdict v = CheckLogMatching(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_EQ(v.judged, 0u);
+  EXPECT_TRUE(Mentions(v, "judged nothing")) << Dump(v);
+}
+
+TEST(LogMatching, CrcMismatchInTheMiddleIsUnknownWithTheOffset) {
+  evidence::Run run = GoodRun();
+  run.logs["n2"].problems.push_back(
+      {"0000000000000000-0000000000000000.wal", 4096, "crc mismatch in entry record: want 0x1, got 0x2"});
+  Verdict v = CheckLogMatching(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n2: crc mismatch in entry record: want 0x1, got 0x2 "
+                          "(0000000000000000-0000000000000000.wal @ 4096)"))
+      << Dump(v);
+}
+
+TEST(LogMatching, WalProblemsDoNotHideAViolation) {
+  evidence::Run run = GoodRun();
+  run.logs["n3"].entries[2] = Entry(3, 2, "put", "b", "999");
+  run.logs["n2"].problems.push_back({"x.wal", 8, "torn record"});
+  Verdict v = CheckLogMatching(run);
+  EXPECT_EQ(v.validity, Validity::kViolated) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "WAL problem: n2: torn record (x.wal @ 8)")) << Dump(v);
+}
+
 TEST(LogMatching, OneLogIsUnknown) {
   evidence::Run run = GoodRun();
   run.logs.erase("n2");

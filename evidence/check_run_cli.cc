@@ -1,75 +1,80 @@
 #include "evidence/check_run_cli.h"
 
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "common/status.h"
 #include "evidence/checkers.h"
 #include "evidence/run_loader.h"
+#include "evidence/verdict_policy.h"
+#include "evidence/verdict_report.h"
 
 namespace raftlab::evidence {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: raftlab check run RUN_DIR [--json]\n"
-    "  Judge a run directory (journal.jsonl, logs/*.wal.jsonl) with every Raft checker,\n"
-    "  write RUN_DIR/verdicts.json and print a summary (--json: print verdicts.json instead).\n"
-    "  Exit: 0 all ok, 1 a property was violated, 2 bad input, 3 some verdicts unknown.\n";
+    "usage: raftlab check run RUN_DIR [--require SPEC] [--json]\n"
+    "  Judge a run directory (journal.jsonl, logs/*.wal.jsonl) with every Raft checker, write\n"
+    "  RUN_DIR/verdicts.json and print the verdicts, required ones first (--json: print\n"
+    "  verdicts.json instead).\n"
+    "  --require SPEC  the verdicts that must be earned, e.g. durability:all,commit_quorum:5,\n"
+    "                  log_matching (a bare name: ok on at least 1 judged instance; :N at least\n"
+    "                  N; :all every instance the run held). Default: what the run's scenario\n"
+    "                  recorded in result.json, else every checker the run exercised.\n"
+    "  Exit: 0 every required verdict earned, 1 a property was violated, 2 bad input,\n"
+    "        3 a required verdict unknown, not applicable or below its minimum.\n";
 
 constexpr size_t kSummaryLines = 3;   // evidence lines shown per checker
 
-const char* Label(Validity v) {
-  switch (v) {
-    case Validity::kOk: return "PASS";
-    case Validity::kViolated: return "FAIL";
-    case Validity::kUnknown: return "UNKNOWN";
-  }
-  return "UNKNOWN";
+// The "required" spec a scenario recorded in RUN_DIR/result.json; "" when there is none.
+std::string RecordedRequirements(const std::string& dir) {
+  std::ifstream in(std::filesystem::path(dir) / "result.json");
+  if (!in) return "";
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("required") || !doc["required"].is_string()) return "";
+  return doc["required"].get<std::string>();
 }
 
-std::string Pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
+Status WriteAtomically(const std::string& path, const std::string& doc) {
+  const std::string tmp = path + ".tmp";
+  bool written = false;
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << doc;
+    f.flush();
+    written = static_cast<bool>(f);
+  }
+  std::error_code ec;
+  if (written) std::filesystem::rename(tmp, path, ec);
+  if (!written || ec) {
+    std::filesystem::remove(tmp, ec);
+    return Unavailable("cannot write " + path);
+  }
+  return Status::Ok();
 }
 
 }  // namespace
 
-std::string VerdictsJson(const std::vector<Verdict>& verdicts) {
-  nlohmann::json doc;
-  doc["verdicts"] = nlohmann::json::array();
-  for (const Verdict& v : verdicts) {
-    doc["verdicts"].push_back({{"checker", v.checker},
-                               {"property", v.property},
-                               {"validity", ValidityName(v.validity)},
-                               {"evidence", v.evidence}});
-  }
-  doc["overall"] = ValidityName(Overall(verdicts));
-  // Evidence may quote keys and values that are not UTF-8: replace rather than throw.
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-int ExitCodeFor(const std::vector<Verdict>& verdicts) {
-  switch (Overall(verdicts)) {
-    case Validity::kOk: return 0;
-    case Validity::kViolated: return 1;
-    case Validity::kUnknown: return 3;
-  }
-  return 3;
-}
-
 int RunCheckRun(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::string dir;
-  bool json = false;
-  for (const std::string& a : args) {
+  std::string dir, require;
+  bool json = false, require_given = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       out << kUsage;
       return 0;
     }
     if (a == "--json") {
       json = true;
+    } else if (a == "--require") {
+      if (i + 1 >= args.size()) {
+        err << "raftlab check run: --require needs a list of checkers\n" << kUsage;
+        return 2;
+      }
+      require = args[++i];
+      require_given = true;
     } else if (!a.empty() && a[0] == '-') {
       err << "raftlab check run: unknown flag " << a << "\n" << kUsage;
       return 2;
@@ -84,6 +89,20 @@ int RunCheckRun(const std::vector<std::string>& args, std::ostream& out, std::os
     err << "raftlab check run: RUN_DIR is missing\n" << kUsage;
     return 2;
   }
+  std::string source = "--require";
+  if (!require_given) {
+    require = RecordedRequirements(dir);
+    source = "result.json";
+  }
+  std::vector<Requirement> requirements;
+  if (require_given || !require.empty()) {
+    Result<std::vector<Requirement>> parsed = ParseRequirements(require, CheckerNames());
+    if (!parsed.ok()) {
+      err << "raftlab check run: " << source << ": " << parsed.status().message() << "\n";
+      return 2;
+    }
+    requirements = std::move(*parsed);
+  }
 
   Result<Run> run = LoadRun(dir);
   if (!run.ok()) {
@@ -91,47 +110,26 @@ int RunCheckRun(const std::vector<std::string>& args, std::ostream& out, std::os
     return 2;
   }
   const std::vector<Verdict> verdicts = RunAllCheckers(*run);
-  const std::string doc = VerdictsJson(verdicts);
+  if (!require_given && require.empty()) {
+    requirements = DefaultRequirements(verdicts);
+    source = "every checker the run exercised";
+  }
+  const PolicyResult policy = ApplyPolicy(verdicts, requirements);
+  const std::string doc = VerdictsJson(verdicts, requirements, policy);
 
   const std::string path = (std::filesystem::path(dir) / "verdicts.json").string();
-  const std::string tmp = path + ".tmp";
-  bool written = false;
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << doc;
-    f.flush();
-    written = static_cast<bool>(f);
-  }
-  std::error_code ec;
-  if (written) std::filesystem::rename(tmp, path, ec);
-  if (!written || ec) {
-    std::filesystem::remove(tmp, ec);
-    err << "raftlab check run: cannot write " << path << "\n";
+  if (Status s = WriteAtomically(path, doc); !s.ok()) {
+    err << "raftlab check run: " << s.message() << "\n";
     return 2;
   }
-
   if (json) {
     out << doc;
-    return ExitCodeFor(verdicts);
+    return policy.exit_code;
   }
-  size_t width = 0;
-  for (const Verdict& v : verdicts) width = std::max(width, v.checker.size());
-  size_t pass = 0, fail = 0, unknown = 0;
-  for (const Verdict& v : verdicts) {
-    pass += v.validity == Validity::kOk;
-    fail += v.validity == Validity::kViolated;
-    unknown += v.validity == Validity::kUnknown;
-    out << Pad(Label(v.validity), 8) << Pad(v.checker, width + 2) << v.property << "\n";
-    for (size_t i = 0; i < v.evidence.size() && i < kSummaryLines; ++i) {
-      out << "        " << v.evidence[i] << "\n";
-    }
-    if (v.evidence.size() > kSummaryLines) {
-      out << "        (" << v.evidence.size() - kSummaryLines << " more lines in verdicts.json)\n";
-    }
-  }
-  out << "overall: " << ValidityName(Overall(verdicts)) << " (" << pass << " pass, " << fail
-      << " fail, " << unknown << " unknown); verdicts in " << path << "\n";
-  return ExitCodeFor(verdicts);
+  out << "required (" << source << "): " << FormatRequirements(requirements) << "\n";
+  for (const std::string& line : VerdictTable(policy, kSummaryLines)) out << line << "\n";
+  out << "overall: " << ValidityName(Overall(verdicts)) << "; verdicts in " << path << "\n";
+  return policy.exit_code;
 }
 
 }  // namespace raftlab::evidence

@@ -3,7 +3,11 @@
 // A member's committed entries are those of its final log at or below the commit of its last
 // WAL hard state. At every index committed by two or more members, they hold the same entry.
 // HashKV records of the same revision (and compact revision: compaction changes the hash) are
-// equal across members.
+// equal across members, and the run must end with one revision at which every member present
+// at the end reported HashKV: that is the comparison of the applied state machines themselves
+// (without it the verdict is unknown). Each member's applied index at its HashKV (from its last
+// sample before it) says how far its state was compared.
+// Judged: committed indexes compared between two or more members, plus HashKV comparisons.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -41,7 +45,8 @@ Verdict CheckStateMachineSafety(const Run& run) {
              ")");
   }
 
-  size_t compared = 0;
+  size_t compared = 0;        // (index, member) pairs
+  size_t indexes_compared = 0;
   if (committed.size() >= 2) {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (const Committed& c : committed) {
@@ -49,6 +54,7 @@ Verdict CheckStateMachineSafety(const Run& run) {
       hi = std::max(hi, c.last);
     }
     for (uint64_t i = lo; i <= hi; ++i) {
+      const size_t before = compared;
       const Committed* ref = nullptr;
       for (const Committed& c : committed) {
         if (i < c.first || i > c.last) continue;
@@ -64,6 +70,7 @@ Verdict CheckStateMachineSafety(const Run& run) {
                   DescribeEntry(x) + " vs " + c.member + " " + DescribeEntry(y));
         }
       }
+      indexes_compared += compared > before;
     }
   }
 
@@ -88,22 +95,67 @@ Verdict CheckStateMachineSafety(const Run& run) {
              std::to_string(by_rev.size()) + " revisions: equal");
   }
 
+  // The final comparison: the highest revision that every member present at the end hashed.
+  std::vector<std::string> present;
+  if (!run.memberships.empty()) {
+    present = run.memberships.back().voters;
+    present.insert(present.end(), run.memberships.back().learners.begin(),
+                   run.memberships.back().learners.end());
+  } else {
+    for (const auto& [member, log] : run.logs) present.push_back(member);
+  }
+  std::map<int64_t, std::map<std::string, const HashKvRecord*>> by_revision;
+  for (const HashKvRecord& h : run.hashkvs) by_revision[h.revision][h.member] = &h;
+  const std::map<std::string, const HashKvRecord*>* final_hashes = nullptr;
+  int64_t final_revision = 0;
+  for (auto it = by_revision.rbegin(); it != by_revision.rend() && final_hashes == nullptr; ++it) {
+    bool all = !present.empty();
+    for (const std::string& m : present) all = all && it->second.count(m) > 0;
+    if (all) {
+      final_hashes = &it->second;
+      final_revision = it->first;
+    }
+  }
+  std::string final_line;
+  if (final_hashes != nullptr) {
+    final_line = "HashKV at revision " + std::to_string(final_revision) + " on all " +
+                 std::to_string(present.size()) + " members present at the end:";
+    for (const auto& [member, h] : *final_hashes) {
+      const RaftSample* last = nullptr;
+      for (const RaftSample& smp : run.samples) {
+        if (smp.member == member && smp.mono_ns <= h->mono_ns) last = &smp;
+      }
+      final_line += " " + member + " " + std::to_string(h->hash) +
+                    (last ? " (applied " + std::to_string(last->applied) + ")" : "");
+    }
+  }
+
+  v.judged = indexes_compared + hash_compared;
+  v.unit = "committed indexes and HashKV comparisons";
   if (bad.size() > 0) {
     v.validity = Validity::kViolated;
     v.evidence = bad.Take("violations");
+    DowngradeForWalProblems(run, &v);
     return v;
   }
-  if (compared == 0 && hash_compared == 0) {
+  if (final_hashes == nullptr) {
     v.validity = Validity::kUnknown;
-    v.evidence.push_back("nothing to compare: " + std::to_string(committed.size()) +
-                         " members with committed entries in a decoded WAL, " +
-                         std::to_string(run.hashkvs.size()) + " HashKV records");
+    v.evidence.push_back("no HashKV at one revision on every member present at the end (" +
+                         JoinNames(present) + "; " + std::to_string(run.hashkvs.size()) +
+                         " HashKV records): the applied state machines were not compared; " +
+                         std::to_string(indexes_compared) + " committed indexes compared");
+    for (std::string& line : good.Take("lines")) v.evidence.push_back(line);
+    DowngradeForWalProblems(run, &v);
     return v;
   }
   v.validity = Validity::kOk;
-  v.evidence.push_back(std::to_string(compared) + " committed (index, member) pairs agree; " +
-                       std::to_string(hash_compared) + " HashKV comparisons agree");
+  v.evidence.push_back("judged " + std::to_string(indexes_compared) +
+                       " committed indexes held by two or more members (" +
+                       std::to_string(compared) + " (index, member) pairs agree) and " +
+                       std::to_string(hash_compared) + " HashKV comparisons, all equal");
+  v.evidence.push_back(final_line);
   for (std::string& line : good.Take("lines")) v.evidence.push_back(line);
+  DowngradeForWalProblems(run, &v);
   return v;
 }
 

@@ -10,7 +10,10 @@ using namespace checktest;
 TEST(StateMachineSafety, AgreeingCommittedLogsAndHashesPass) {
   Verdict v = CheckStateMachineSafety(GoodRun());
   EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
-  EXPECT_TRUE(Mentions(v, "8 committed (index, member) pairs agree; 2 HashKV comparisons agree"))
+  EXPECT_TRUE(Mentions(v, "judged 4 committed indexes held by two or more members (8 (index, member) "
+                          "pairs agree) and 2 HashKV comparisons, all equal"))
+      << Dump(v);
+  EXPECT_TRUE(Mentions(v, "HashKV at revision 4 on all 3 members present at the end: n1 12345 (applied 4)"))
       << Dump(v);
   EXPECT_TRUE(Mentions(v, "n3: committed 1-4 (hard state commit 4)")) << Dump(v);
 }
@@ -54,6 +57,22 @@ TEST(StateMachineSafety, NothingToCompareIsUnknown) {
   run.hashkvs.clear();
   run.logs.erase("n2");
   run.logs.erase("n3");
+  EXPECT_EQ(CheckStateMachineSafety(run).validity, Validity::kUnknown);
+}
+
+TEST(StateMachineSafety, NoFinalHashKvIsUnknownEvenWhenLogsAgree) {
+  evidence::Run run = GoodRun();
+  run.hashkvs.clear();
+  Verdict v = CheckStateMachineSafety(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "no HashKV at one revision on every member present at the end (n1,n2,n3; 0 "
+                          "HashKV records)"))
+      << Dump(v);
+}
+
+TEST(StateMachineSafety, HashKvMissingOneMemberIsUnknown) {
+  evidence::Run run = GoodRun();
+  run.hashkvs.pop_back();
   EXPECT_EQ(CheckStateMachineSafety(run).validity, Validity::kUnknown);
 }
 

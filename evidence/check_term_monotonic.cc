@@ -80,6 +80,9 @@ Verdict CheckTermMonotonic(const Run& run) {
     }
   }
 
+  v.judged = run.samples.size() + hard_states;
+  v.of = v.judged;
+  v.unit = "samples and WAL hard states";
   if (bad.size() > 0) {
     v.validity = Validity::kViolated;
     v.evidence = bad.Take("decreases");
@@ -91,7 +94,7 @@ Verdict CheckTermMonotonic(const Run& run) {
     return v;
   }
   v.validity = Validity::kOk;
-  v.evidence.push_back(std::to_string(run.samples.size()) + " samples of " +
+  v.evidence.push_back("judged " + std::to_string(run.samples.size()) + " samples of " +
                        std::to_string(tracks.size()) + " members and " +
                        std::to_string(hard_states) + " WAL hard states: no term went down");
   for (std::string& line : good) v.evidence.push_back(std::move(line));

@@ -26,6 +26,12 @@ const std::vector<CheckerInfo>& AllCheckers() {
   return kCheckers;
 }
 
+std::vector<std::string> CheckerNames() {
+  std::vector<std::string> names;
+  for (const CheckerInfo& c : AllCheckers()) names.push_back(c.name);
+  return names;
+}
+
 std::vector<Verdict> RunCheckers(const Run& run, const std::vector<CheckerInfo>& checkers) {
   std::vector<Verdict> verdicts;
   verdicts.reserve(checkers.size());

@@ -13,6 +13,7 @@ add_library(raftlab_checkers STATIC
   check_linearizable.cc
   checkers.cc
   verdict_policy.cc
+  verdict_report.cc
   run_loader.cc
   check_run_cli.cc)
 target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal raftlab_lincheck

@@ -53,6 +53,8 @@ struct CheckerInfo {
 
 // Every checker, in the order RunAllCheckers runs them.
 const std::vector<CheckerInfo>& AllCheckers();
+// Their names, in the same order (what a requirement spec may name).
+std::vector<std::string> CheckerNames();
 
 // Runs `checkers` on `run`; each verdict's checker and property are set from the registry.
 // An ok that judged nothing (judged == 0) is turned into unknown, whatever the checker said.

@@ -13,6 +13,7 @@
 
 #include "common/status.h"
 #include "evidence/raft_log.h"
+#include "evidence/snap_reader.h"
 
 namespace raftlab::evidence {
 
@@ -80,6 +81,11 @@ struct Run {
   std::vector<MembershipRecord> memberships;     // in order; first is the initial config
   std::map<std::string, RaftLog> logs;           // member name -> decoded WAL
   std::map<uint64_t, std::string> member_names;  // etcd id -> lab name
+  // member name -> its .snap files as the run captured them (logs/<member>.snap.jsonl); a member
+  // with an empty list had none, a member missing here was not captured.
+  std::map<std::string, std::vector<SnapFile>> snaps;
+  // Members whose WAL the run failed to decode (journal "wal_capture", ok:false): the error.
+  std::map<std::string, std::string> wal_errors;
 };
 
 // What a checker concluded (DESIGN.md §5):

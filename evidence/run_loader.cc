@@ -112,6 +112,7 @@ class JournalParser {
     if (kind == "hashkv") return HashKv(e, mono_ns);
     if (kind == "membership") return Membership(e, mono_ns);
     if (kind == "member") return Member(e);
+    if (kind == "wal_capture") return WalCapture(e);
     return Status::Ok();   // session, action, fault, note, and kinds added later
   }
 
@@ -231,6 +232,17 @@ class JournalParser {
     RL_RETURN_IF_ERROR(ReadString(e, "member", &member));
     RL_RETURN_IF_ERROR(ReadId(e, "id", &id));
     if (id != 0 && !member.empty()) run_.member_names[id] = member;
+    return Status::Ok();
+  }
+
+  // A WAL that could not be decoded when the run captured it (ok:false, error).
+  Status WalCapture(const json& e) {
+    bool ok = true;
+    std::string member, error;
+    RL_RETURN_IF_ERROR(ReadBool(e, "ok", &ok));
+    RL_RETURN_IF_ERROR(ReadString(e, "member", &member));
+    RL_RETURN_IF_ERROR(ReadString(e, "error", &error));
+    if (!ok && !member.empty()) run_.wal_errors[member] = error;
     return Status::Ok();
   }
 
