@@ -14,8 +14,12 @@ namespace {
 
 Json ResultJson(const scenarios::ScenarioResult& r) {
   Json verdicts = Json::object();
-  for (const auto& v : r.verdicts) verdicts[v.checker] = v.validity;
-  return {{"scenario", r.name}, {"passed", r.passed}, {"run_dir", r.run_dir}, {"wall_s", r.wall_s},
+  for (const auto& v : r.verdicts) {
+    verdicts[v.checker] = {{"validity", v.validity}, {"required", v.required}, {"earned", v.earned},
+                           {"judged", v.judged}, {"of", v.of}, {"unit", v.unit}};
+  }
+  return {{"scenario", r.name}, {"passed", r.passed}, {"exit_code", r.exit_code}, {"required", r.required},
+          {"policy", r.policy}, {"run_dir", r.run_dir}, {"wall_s", r.wall_s},
           {"expectations", r.expectations}, {"failed_expectations", r.failed_expectations},
           {"overall", r.overall}, {"verdicts", verdicts}, {"error", r.error}, {"facts", r.facts}};
 }
@@ -23,13 +27,27 @@ Json ResultJson(const scenarios::ScenarioResult& r) {
 void PrintResult(const scenarios::ScenarioResult& r, std::ostream& out) {
   out << std::left << std::setw(14) << r.name << (r.passed ? "PASS" : "FAIL") << "  " << std::fixed
       << std::setprecision(1) << std::setw(7) << r.wall_s << " s  expectations "
-      << (r.expectations - r.failed_expectations) << "/" << r.expectations << ", checkers "
-      << (r.overall.empty() ? "-" : r.overall);
+      << (r.expectations - r.failed_expectations) << "/" << r.expectations << ", verdicts "
+      << (r.policy.empty() ? "-" : r.policy);
   if (!r.run_dir.empty()) out << "  " << r.run_dir;
   out << "\n";
   if (!r.error.empty()) out << "  stopped early: " << r.error << "\n";
-  for (const auto& v : r.verdicts)
-    if (v.validity != "ok") out << "  checker " << v.checker << ": " << v.validity << "\n";
+  for (const auto& v : r.verdicts) {
+    if (v.required && !v.earned) out << "  required " << v.checker << " not earned: " << v.validity << "\n";
+    else if (v.validity == "violated") out << "  checker " << v.checker << ": violated\n";
+  }
+}
+
+// The worst exit code of the runs: 1 (a violation or a failed run) over 3 (a required verdict
+// not earned) over 0.
+int CombinedExitCode(const std::vector<scenarios::ScenarioResult>& results) {
+  if (results.empty()) return 1;
+  int code = 0;
+  for (const auto& r : results) {
+    if (r.exit_code == 1) return 1;
+    if (r.exit_code != 0) code = r.exit_code;
+  }
+  return code;
 }
 
 Result<scenarios::ScenarioOptions> Options(const ParsedArgs& a, CliContext& ctx) {
@@ -52,12 +70,12 @@ Result<scenarios::ScenarioOptions> Options(const ParsedArgs& a, CliContext& ctx)
 int Finish(const std::vector<scenarios::ScenarioResult>& results, const scenarios::ScenarioOptions& o, double total_s,
            bool json, CliContext& ctx) {
   Result<std::string> report = scenarios::WriteReport(o.out_dir);
-  bool ok = !results.empty();
-  for (const auto& r : results) ok = ok && r.passed;
+  const int code = CombinedExitCode(results);
+  const bool ok = code == 0;
   if (json) {
     Json runs = Json::array();
     for (const auto& r : results) runs.push_back(ResultJson(r));
-    ctx.out << Json{{"passed", ok}, {"runs", runs}, {"wall_s", total_s},
+    ctx.out << Json{{"passed", ok}, {"exit_code", code}, {"runs", runs}, {"wall_s", total_s},
                     {"report", report.ok() ? *report : ""}}.dump(2) << "\n";
   } else {
     ctx.out << "\n";
@@ -68,7 +86,7 @@ int Finish(const std::vector<scenarios::ScenarioResult>& results, const scenario
     if (report.ok()) ctx.out << "report: " << *report << "\n";
   }
   if (!report.ok()) ctx.err << "raftlab: report not written: " << report.status().message() << "\n";
-  return ok ? 0 : 1;
+  return code;
 }
 
 int List(const ParsedArgs& a, CliContext& ctx) {
@@ -143,11 +161,14 @@ std::vector<Command> ScenarioCommands() {
        "Scenarios: replicate, election, leader-crash, partition, membership, slow-disk (`raftlab scenario list`).\n"
        "Each case brings a lab up, runs its steps, decodes the WALs, takes the lab down and writes\n"
        "runs/<time>-<name>/ (journal.jsonl, transcript.md, verdicts.json, panels/, logs/, etcd/) and\n"
-       "report/index.html. Exit 0 when every expectation and checker holds, 1 otherwise. Needs root;\n"
+       "report/index.html. Each scenario requires some verdicts (ok on a minimum of judged evidence);\n"
+       "the rest are informative. Exit (as `check run`): 0 every expectation held and every required\n"
+       "verdict was earned, 1 a violation, a failed expectation or an aborted run, 3 a required\n"
+       "verdict unknown, not applicable or below its minimum, 2 bad input. Needs root;\n"
        "refuses to run while another lab is up in the same state directory."},
       {"lab", "", "run every scenario in order and write report/index.html", {seed, out, json}, 0, 0, Lab,
        "replicate, election, leader-crash, partition (5 and 3 members), membership; prints each\n"
-       "scenario's wall time; exit 1 if any failed."},
+       "scenario's wall time; exit as `scenario run`, the worst over all runs (1 over 3 over 0)."},
       {"report", "", "(re)build report/index.html from runs/*", {out}, 0, 0, Report,
        "The report links every run folder, shows each verdict and embeds the panels by relative\n"
        "path: copy the directory anywhere and open report/index.html offline."},

@@ -10,24 +10,32 @@ const std::vector<ScenarioInfo>& Catalogue() {
   static const std::vector<ScenarioInfo> catalogue = {
       {"replicate",
        "writes through every member; same key/value/revision everywhere; equal HashKV; identical committed WAL prefix",
-       {{"", 3}}, RunReplicate},
+       {{"", 3}}, RunReplicate,
+       "election_safety,term_monotonic,commit_quorum:3,log_matching:all,state_machine_safety,durability:all"},
       {"election",
        "leader killed: new leader in a higher term, time to elect; then a leader transfer to a follower",
-       {{"", 3}}, RunElection},
+       {{"", 3}}, RunElection,
+       "election_safety:2,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all"},
       {"leader-crash",
        "isolated leader takes a write it cannot commit, is killed, restarts: its WAL shows (i,t) replaced by (i,t'>t)",
-       {{"", 3}}, RunLeaderCrash},
+       {{"", 3}}, RunLeaderCrash,
+       "election_safety:2,term_monotonic,commit_quorum:5,log_matching:all,state_machine_safety,durability:all"},
       {"partition",
        "minority/majority split (5 as 2/3, then 3 as 1/2): no leader, timeouts and stale reads on the minority; "
        "the majority commits; all converge after heal",
-       {{"partition-5", 5}, {"partition-3", 3}}, RunPartition},
+       {{"partition-5", 5}, {"partition-3", 3}}, RunPartition,
+       "election_safety:2,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all,"
+       "linearizability"},
       {"membership",
        "3 -> 5 one voter at a time (learner, catch up, promote) and back to 3, under load; quorum table per step",
-       {{"", 3}}, RunMembership},
+       {{"", 3}}, RunMembership,
+       "membership:all,election_safety,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,"
+       "durability:all,linearizability"},
       {"slow-disk",
        "leader's WAL fsync delayed past the election timeout: leadership moves; the WAL moved to fast storage "
        "brings fsync and stability back",
-       {{.run_name = "", .members = 3, .slow_wal = true}}, RunSlowDisk},
+       {{.run_name = "", .members = 3, .slow_wal = true}}, RunSlowDisk,
+       "election_safety:2,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all"},
   };
   return catalogue;
 }
@@ -62,7 +70,9 @@ ScenarioResult RunCase(const ScenarioInfo& scenario, const LabSpec& lab, const S
     if (options.progress) *options.progress << "  " << failed.error << "\n";
     return failed;
   }
+  (*ctx)->Require(scenario.required);
   (*ctx)->Record("scenario " + scenario.name + ": " + scenario.summary);
+  (*ctx)->Record("required verdicts: " + scenario.required);
   (*ctx)->Record("seed " + std::to_string(options.seed) + ", " + std::to_string(lab.members) + " members, run folder " +
                  (*ctx)->run_dir());
   raftlab::Status s = scenario.run(**ctx);

@@ -53,7 +53,10 @@ std::string RenderReport(const std::vector<RunSummary>& runs, const std::string&
     h += "<tr><td><a href=\"#" + Escape(r.folder) + "\">" + Escape(r.folder) + "</a></td><td>" +
          Escape(scenario ? Str(r.result, "scenario") : "(session)") + "</td><td>" +
          (scenario ? Badge(r.result.value("passed", false) ? "PASS" : "FAIL") : "") + "</td><td>" +
-         (r.verdicts.is_object() ? Badge(Str(r.verdicts, "overall")) : "") + "</td><td>";
+         (r.verdicts.is_object() ? Badge(Str(r.verdicts, "overall")) + "<br><small>" +
+                                       Escape(Str(r.verdicts, "policy")) + "</small>"
+                                 : "") +
+         "</td><td>";
     if (scenario)
       h += std::to_string(r.result.value("expectations", 0) - r.result.value("failed_expectations", 0)) + "/" +
            std::to_string(r.result.value("expectations", 0));
@@ -75,22 +78,35 @@ std::string RenderReport(const std::vector<RunSummary>& runs, const std::string&
     if (r.result.is_object() && !Str(r.result, "error").empty())
       h += "<p><b>Stopped early:</b> " + Escape(Str(r.result, "error")) + "</p>\n";
     if (r.verdicts.is_object() && r.verdicts.contains("verdicts")) {
-      h += "<table><tr><th>checker</th><th>verdict</th><th>evidence</th></tr>\n";
-      for (const auto& v : r.verdicts["verdicts"]) {
-        h += "<tr><td>" + Escape(Str(v, "checker")) + "<br><small>" + Escape(Str(v, "property")) + "</small></td><td>" +
-             Badge(Str(v, "validity")) + "</td><td><ul class=\"ev\">";
-        size_t shown = 0;
-        if (v.contains("evidence"))
-          for (const auto& e : v["evidence"]) {
-            if (shown++ == 6) {
-              h += "<li>… (" + std::to_string(v["evidence"].size() - 6) + " more in verdicts.json)</li>";
-              break;
+      // Required verdicts first (each must be ok with its minimum), then the informative ones.
+      for (bool required : {true, false}) {
+        std::string rows;
+        for (const auto& v : r.verdicts["verdicts"]) {
+          if (v.value("required", false) != required) continue;
+          std::string judged = "judged " + std::to_string(v.value("judged", 0));
+          if (v.value("of", 0) > 0) judged += " of " + std::to_string(v.value("of", 0));
+          judged += " " + Str(v, "unit");
+          if (required) judged += "<br><small>minimum " + Escape(Str(v, "minimum")) + "</small>";
+          if (required && !v.value("earned", false))
+            judged += "<br><b>not earned:</b> " + Escape(Str(v, "shortfall"));
+          rows += "<tr><td>" + Escape(Str(v, "checker")) + "<br><small>" + Escape(Str(v, "property")) +
+                  "</small></td><td>" + Badge(Str(v, "validity")) + "</td><td>" + judged + "</td><td><ul class=\"ev\">";
+          size_t shown = 0;
+          if (v.contains("evidence"))
+            for (const auto& e : v["evidence"]) {
+              if (shown++ == 6) {
+                rows += "<li>… (" + std::to_string(v["evidence"].size() - 6) + " more in verdicts.json)</li>";
+                break;
+              }
+              rows += "<li>" + Escape(e.is_string() ? e.get<std::string>() : e.dump()) + "</li>";
             }
-            h += "<li>" + Escape(e.is_string() ? e.get<std::string>() : e.dump()) + "</li>";
-          }
-        h += "</ul></td></tr>\n";
+          rows += "</ul></td></tr>\n";
+        }
+        if (rows.empty()) continue;
+        h += std::string("<h3>") + (required ? "Required verdicts" : "Informative verdicts") + "</h3>\n";
+        h += "<table><tr><th>checker</th><th>verdict</th><th>evidence judged</th><th>evidence</th></tr>\n" + rows +
+             "</table>\n";
       }
-      h += "</table>\n";
     }
     if (!r.panels.empty()) {
       h += "<div class=\"panels\">";

@@ -18,10 +18,11 @@
 #include "driver/daemon_client.h"
 #include "driver/etcd_client.h"
 #include "driver/lab_service.h"
-#include "evidence/check_run_cli.h"
 #include "evidence/checkers.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/run_loader.h"
+#include "evidence/verdict_policy.h"
+#include "evidence/verdict_report.h"
 #include "evidence/wal_reader.h"
 
 namespace raftlab::scenarios {
@@ -123,9 +124,12 @@ void ScenarioContext::Line(const std::string& text) {
 }
 
 void ScenarioContext::Note(const std::string& text) {
+  AppendJournal({{"mono_ns", MonoNowNs()}, {"wall", WallNowIso()}, {"kind", "note"}, {"text", text},
+                 {"scenario", result_.name}});
+}
+
+void ScenarioContext::AppendJournal(const Json& line) {
   if (!up_) return;
-  Json line = {{"mono_ns", MonoNowNs()}, {"wall", WallNowIso()}, {"kind", "note"}, {"text", text},
-               {"scenario", result_.name}};
   std::string bytes = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   int fd = open(journal_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return;
@@ -498,23 +502,23 @@ Result<v1::StatusReply> ScenarioContext::AwaitAgreedLeader(int deadline_ms, int6
 
 // ---------------------------------------------------------------- finish
 
-void ScenarioContext::WalFence() {
+std::optional<int64_t> ScenarioContext::WalFence() {
   // etcd 3.4 writes a HardState whose only change is the commit index without flushing it
   // (wal.Save syncs only when entries or term/vote change), so the commit of the last client
   // write would be missing from every decoded WAL. One more entry flushes it on every member.
   // It goes straight to etcd, not through raftlabd: it is not a client operation to judge.
   Result<v1::StatusReply> st = Status();
-  if (!st.ok()) return;
+  if (!st.ok()) return std::nullopt;
   std::vector<std::string> leaders = Leaders(*st);
   if (leaders.size() != 1) {
     Line("WAL fence skipped: " + std::to_string(leaders.size()) + " leaders");
-    return;
+    return std::nullopt;
   }
   driver::EtcdClient client(cluster::ClientEndpoint(leaders.front()));
   Result<driver::PutResult> put = client.Put("raftlab/wal-fence", result_.name, driver::Millis(5000));
   if (!put.ok()) {
     Line("WAL fence put failed: " + put.status().message());
-    return;
+    return std::nullopt;
   }
   Result<v1::StatusReply> settled = AwaitStatus("every running member to apply the WAL fence", 15000,
       [](const v1::StatusReply& s, std::string* d) {
@@ -528,6 +532,74 @@ void ScenarioContext::WalFence() {
                      std::to_string(put->header.revision) + ", not a client op) so every member flushes the commit "
                      "index of the last client write" + (settled.ok() ? "" : "; " + settled.status().message());
   Record(text);
+  if (!settled.ok()) return std::nullopt;
+  return put->header.revision;
+}
+
+void ScenarioContext::FinalHashKv(int64_t revision) {
+  Result<v1::HashKvReply> hashes = HashKv(revision);
+  if (!hashes.ok()) {
+    Line("HashKV at revision " + std::to_string(revision) + " failed: " + hashes.status().message());
+    return;
+  }
+  std::set<uint32_t> distinct;
+  std::string each;
+  for (const auto& h : hashes->hashes()) {
+    each += " " + h.member() + (h.error().empty() ? "=" + std::to_string(h.hash()) : " error: " + h.error());
+    if (h.error().empty()) distinct.insert(h.hash());
+  }
+  Record("HashKV at the fence's revision " + std::to_string(revision) + " on every member:" + each + " (" +
+         std::to_string(distinct.size()) + " distinct)");
+}
+
+void ScenarioContext::NoteWalUndecoded(const std::string& member, const std::string& error) {
+  AppendJournal({{"mono_ns", MonoNowNs()}, {"wall", WallNowIso()}, {"kind", "wal_capture"}, {"member", member},
+                 {"ok", false}, {"error", error}});
+}
+
+
+
+void ScenarioContext::Judge() {
+  transcript_.push_back("");
+  transcript_.push_back("## Verdicts");
+  transcript_.push_back("");
+  result_.required = required_;
+  Result<std::vector<evidence::Requirement>> requirements =
+      required_.empty() ? Result<std::vector<evidence::Requirement>>(
+                              InvalidArgument("the scenario declares no required verdicts"))
+                        : evidence::ParseRequirements(required_, evidence::CheckerNames());
+  if (!requirements.ok()) {
+    Expect(false, "the scenario's requirements parse: " + requirements.status().message());
+    result_.overall = "unknown";
+    result_.exit_code = 1;
+    return;
+  }
+  Result<evidence::Run> run = evidence::LoadRun(run_dir_);
+  if (!run.ok()) {
+    Expect(false, "run loads for the checkers: " + run.status().message());
+    result_.overall = "unknown";
+    result_.exit_code = 1;
+    return;
+  }
+  const std::vector<evidence::Verdict> verdicts = evidence::RunAllCheckers(*run);
+  const evidence::PolicyResult policy = evidence::ApplyPolicy(verdicts, *requirements);
+  (void)WriteFileAtomic(run_dir_ + "/verdicts.json", evidence::VerdictsJson(verdicts, *requirements, policy));
+  result_.overall = evidence::ValidityName(evidence::Overall(verdicts));
+  result_.exit_code = policy.exit_code;
+  result_.policy = policy.summary;
+  for (const evidence::VerdictStanding& st : policy.standings) {
+    const evidence::Verdict& v = *st.verdict;
+    result_.verdicts.push_back({v.checker, evidence::ValidityName(v.validity), st.required, st.earned, v.judged,
+                                v.of, v.unit});
+  }
+  transcript_.push_back("```");
+  for (const std::string& line : evidence::VerdictTable(policy, kEvidenceQuoted, "      > ")) {
+    transcript_.push_back(line);
+  }
+  transcript_.push_back("```");
+  if (options_.progress) {
+    for (const std::string& line : evidence::VerdictTable(policy, 1, "      ")) *options_.progress << "  " << line << "\n";
+  }
 }
 
 ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
@@ -537,7 +609,9 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
     Note("ABORTED: " + aborted.ToString());
   }
   Section("Evidence");
-  if (up_) WalFence();
+  if (up_) {
+    if (std::optional<int64_t> fence = WalFence()) FinalHashKv(*fence);
+  }
   // Decoded WALs of every member still present (removed ones were captured before removal).
   if (up_) {
     Result<v1::StatusReply> st = Status();
@@ -545,9 +619,13 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
     if (st.ok()) {
       for (const auto& m : st->members()) {
         Result<evidence::RaftLog> log = CaptureWal(m.name());
-        if (log.ok()) captured.push_back(m.name() + " (" + std::to_string(log->entries.size()) + " entries, commit " +
-                                         std::to_string(log->LastCommit()) + ")");
-        else Line("WAL of " + m.name() + " not decoded: " + log.status().message());
+        if (log.ok()) {
+          captured.push_back(m.name() + " (" + std::to_string(log->entries.size()) + " entries, commit " +
+                             std::to_string(log->LastCommit()) + ")");
+        } else {
+          Line("WAL of " + m.name() + " not decoded: " + log.status().message());
+          NoteWalUndecoded(m.name(), log.status().message());
+        }
       }
     }
     Line("decoded WALs into logs/: " + JoinNames(captured, ", "));
@@ -562,33 +640,7 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
     fs::remove(latest, ec);
     fs::create_directory_symlink(fs::path(run_dir_).filename(), latest, ec);
   }
-  // Checkers.
-  transcript_.push_back("");
-  transcript_.push_back("## Verdicts");
-  transcript_.push_back("");
-  Result<evidence::Run> run = evidence::LoadRun(run_dir_);
-  if (!run.ok()) {
-    Expect(false, "run loads for the checkers: " + run.status().message());
-    result_.overall = "unknown";
-  } else {
-    std::vector<evidence::Verdict> verdicts = evidence::RunAllCheckers(*run);
-    (void)WriteFileAtomic(run_dir_ + "/verdicts.json", evidence::VerdictsJson(verdicts));
-    result_.overall = evidence::ValidityName(evidence::Overall(verdicts));
-    for (const auto& v : verdicts) {
-      result_.verdicts.push_back({v.checker, evidence::ValidityName(v.validity)});
-      const char* label = v.validity == evidence::Validity::kOk ? "PASS"
-                          : v.validity == evidence::Validity::kViolated ? "FAIL" : "UNKNOWN";
-      transcript_.push_back("- **" + std::string(label) + "** `" + v.checker + "` — " + v.property);
-      for (size_t i = 0; i < v.evidence.size() && i < kEvidenceQuoted; ++i)
-        transcript_.push_back("  > " + v.evidence[i]);
-      if (v.evidence.size() > kEvidenceQuoted)
-        transcript_.push_back("  > … " + std::to_string(v.evidence.size() - kEvidenceQuoted) +
-                              " more evidence lines in verdicts.json");
-      if (options_.progress)
-        *options_.progress << "  verdict " << label << " " << v.checker
-                           << (v.evidence.empty() ? "" : ": " + v.evidence.front()) << "\n";
-    }
-  }
+  Judge();
   // Panels.
   std::vector<std::string> written;
   raftlab::Status panels = dashboards::DrawPanels(run_dir_, &written);
@@ -605,7 +657,9 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
       transcript_.push_back("![" + fs::path(path).stem().string() + "](panels/" + fs::path(path).filename().string() + ")");
 
   result_.wall_s = static_cast<double>(MonoNowNs() - start_mono_ns_) / 1e9;
-  result_.passed = aborted.ok() && down.ok() && result_.failed_expectations == 0 && result_.overall != "violated";
+  const bool ran_clean = aborted.ok() && down.ok() && result_.failed_expectations == 0;
+  if (!ran_clean && result_.exit_code != 1) result_.exit_code = 1;
+  result_.passed = result_.exit_code == 0;
 
   std::ostringstream head;
   head << "# Scenario " << result_.name << ": " << (result_.passed ? "PASS" : "FAIL") << "\n\n"
@@ -613,15 +667,19 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
        << lab_.heartbeat_ms << " --election-timeout " << lab_.election_ms << (lab_.pre_vote ? " --pre-vote" : "")
        << " · run " << fs::path(run_dir_).filename().string() << "\n\n"
        << "expectations: " << (result_.expectations - result_.failed_expectations) << "/" << result_.expectations
-       << " held · checkers: " << result_.overall << " · wall time " << std::fixed << std::setprecision(1)
+       << " held · verdicts: " << result_.policy << " · wall time " << std::fixed << std::setprecision(1)
        << result_.wall_s << " s" << (result_.error.empty() ? "" : " · stopped early: " + result_.error) << "\n";
   std::string text = head.str();
   for (const auto& line : transcript_) text += line + "\n";
   (void)WriteFileAtomic(run_dir_ + "/transcript.md", text);
 
   Json verdicts = Json::array();
-  for (const auto& v : result_.verdicts) verdicts.push_back({{"checker", v.checker}, {"validity", v.validity}});
-  Json doc = {{"scenario", result_.name}, {"passed", result_.passed}, {"seed", options_.seed},
+  for (const auto& v : result_.verdicts) {
+    verdicts.push_back({{"checker", v.checker}, {"validity", v.validity}, {"required", v.required},
+                        {"earned", v.earned}, {"judged", v.judged}, {"of", v.of}, {"unit", v.unit}});
+  }
+  Json doc = {{"scenario", result_.name}, {"passed", result_.passed}, {"exit_code", result_.exit_code},
+              {"required", result_.required}, {"policy", result_.policy}, {"seed", options_.seed},
               {"members", lab_.members}, {"expectations", result_.expectations},
               {"failed_expectations", result_.failed_expectations}, {"overall", result_.overall},
               {"verdicts", verdicts}, {"wall_s", result_.wall_s}, {"error", result_.error},

@@ -63,13 +63,22 @@ struct LabSpec {
 
 struct CheckerSummary {
   std::string checker;
-  std::string validity;            // ok, violated, unknown
+  std::string validity;            // ok, violated, unknown, not_applicable
+  bool required = false;
+  bool earned = false;             // required and ok with its minimum evidence
+  uint64_t judged = 0, of = 0;
+  std::string unit;
 };
 
 struct ScenarioResult {
   std::string name;
   std::string run_dir;             // absolute
   bool passed = false;
+  // 0 passed; 1 a verdict violated, an expectation failed or the run stopped early; 3 a required
+  // verdict not earned (verdict_policy.h; `check run` on the folder gives the same code).
+  int exit_code = 1;
+  std::string required;            // the requirement spec the verdicts were held to
+  std::string policy;              // the policy's summary line
   int expectations = 0;
   int failed_expectations = 0;
   std::vector<CheckerSummary> verdicts;
@@ -136,6 +145,9 @@ class ScenarioContext {
   // Verbatim lines (a table, a WAL excerpt) as a block in the transcript.
   void Quote(const std::string& text);
 
+  // The verdicts this run must earn (verdict_policy.h spec, e.g. "durability:all,commit_quorum:5").
+  void Require(const std::string& spec) { required_ = spec; }
+
   // Decodes WALs, takes the lab down, judges, draws, writes transcript.md and result.json.
   // `aborted` is the error that stopped the scenario early (ok when it ran through).
   ScenarioResult Finish(const raftlab::Status& aborted);
@@ -146,9 +158,18 @@ class ScenarioContext {
   raftlab::Status Down();
   void Line(const std::string& text);         // transcript + progress
   void Note(const std::string& text);         // journal note
+  // Appends one line to the run's journal (O_APPEND, one write); nothing once the lab is down.
+  void AppendJournal(const Json& line);
   std::string Stamp() const;
-  // One extra entry so every member's WAL holds the last commit index (see scenario.cc).
-  void WalFence();
+  // One extra entry so every member's WAL holds the last commit index (see scenario.cc); its
+  // revision, once every running member applied it.
+  std::optional<int64_t> WalFence();
+  // HashKV of every member at `revision`, journaled for state machine safety, with a line.
+  void FinalHashKv(int64_t revision);
+  // Journals that `member`'s WAL could not be decoded (a WAL problem for the checkers).
+  void NoteWalUndecoded(const std::string& member, const std::string& error);
+  // Judges the run under required_: verdicts.json, the transcript's verdict table, result_.
+  void Judge();
 
   std::string name_;
   LabSpec lab_;
@@ -162,6 +183,7 @@ class ScenarioContext {
   std::mt19937_64 rng_;
   std::vector<std::string> transcript_;
   std::vector<std::string> known_members_;    // every member seen in a Status reply
+  std::string required_;
   ScenarioResult result_;
 };
 
@@ -188,6 +210,8 @@ struct ScenarioInfo {
   // --members N keeps the case with N members, or runs one case with N members.
   std::vector<LabSpec> cases;
   ScenarioFn run;
+  // The verdicts every case must earn, with their minimum evidence (verdict_policy.h spec).
+  std::string required;
 };
 
 // In the order `lab` runs them: replicate, election, leader-crash, partition, membership.

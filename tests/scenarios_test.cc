@@ -66,7 +66,21 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     EXPECT_TRUE(r["passed"].get<bool>()) << name << ": " << r.dump(2) << "\n" << Slurp(fs::path(r["run_dir"].get<std::string>()) / "transcript.md");
     EXPECT_EQ(r["failed_expectations"].get<int>(), 0) << name;
     EXPECT_GT(r["expectations"].get<int>(), 3) << name;
-    for (auto& [checker, validity] : r["verdicts"].items()) EXPECT_NE(validity, "violated") << name << " " << checker;
+    EXPECT_EQ(r["exit_code"].get<int>(), 0) << name << ": " << r["policy"];
+    // Every required verdict is ok on at least its minimum evidence; none at all is violated.
+    size_t required = 0;
+    for (auto& [checker, v] : r["verdicts"].items()) {
+      EXPECT_NE(v["validity"], "violated") << name << " " << checker;
+      if (!v["required"].get<bool>()) continue;
+      ++required;
+      EXPECT_EQ(v["validity"], "ok") << name << " " << checker;
+      EXPECT_TRUE(v["earned"].get<bool>()) << name << " " << checker << " " << v.dump();
+      EXPECT_GE(v["judged"].get<uint64_t>(), 1u) << name << " " << checker;
+      std::cout << "  " << name << " " << checker << ": " << v["validity"].get<std::string>() << ", judged "
+                << v["judged"].get<uint64_t>() << " of " << v["of"].get<uint64_t>() << " "
+                << v["unit"].get<std::string>() << "\n";
+    }
+    EXPECT_GE(required, 5u) << name;
   }
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_TRUE(run.json["passed"].get<bool>());
@@ -76,8 +90,8 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     const Json& r = by_name["replicate"];
     fs::path dir = r["run_dir"].get<std::string>();
     ExpectArtefacts(dir, {"n1", "n2", "n3"});
-    EXPECT_EQ(r["verdicts"]["log_matching"], "ok");
-    EXPECT_EQ(r["verdicts"]["state_machine_safety"], "ok");
+    EXPECT_EQ(r["verdicts"]["log_matching"]["validity"], "ok");
+    EXPECT_EQ(r["verdicts"]["state_machine_safety"]["validity"], "ok");
     std::string t = Slurp(dir / "transcript.md");
     EXPECT_NE(t.find("equal on 3 members: 1 distinct hash(es)"), std::string::npos) << t;
     EXPECT_NE(t.find("identical on 3 members"), std::string::npos) << t;
@@ -87,7 +101,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     const Json& r = by_name["election"];
     fs::path dir = r["run_dir"].get<std::string>();
     ExpectArtefacts(dir, {"n1", "n2", "n3"});
-    EXPECT_EQ(r["verdicts"]["election_safety"], "ok");
+    EXPECT_EQ(r["verdicts"]["election_safety"]["validity"], "ok");
     EXPECT_GT(r["facts"]["kill_to_new_leader_ms"].get<int64_t>(), 0);
     std::string t = Slurp(dir / "transcript.md");
     EXPECT_NE(t.find("(+1)"), std::string::npos) << t;
@@ -119,7 +133,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
       EXPECT_NE(t.find("**PASS** " + m.get<std::string>() + " (minority) has no leader"), std::string::npos) << t;
     EXPECT_NE(t.find("fails with a timeout"), std::string::npos) << t;
     EXPECT_NE(t.find("is stale"), std::string::npos) << t;
-    EXPECT_NE(r["verdicts"]["linearizability"], "violated");
+    EXPECT_NE(r["verdicts"]["linearizability"]["validity"], "violated");
   }
   // membership: quorum numbers at every step, 3 -> 5 -> 3.
   {
@@ -134,7 +148,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
       EXPECT_EQ(table[i]["quorum"].get<size_t>(), want[i].second) << table[i].dump();
       std::cout << table[i]["step"].get<std::string>() << ":\n" << table[i]["text"].get<std::string>();
     }
-    EXPECT_EQ(r["verdicts"]["membership"], "ok");
+    EXPECT_EQ(r["verdicts"]["membership"]["validity"], "ok");
   }
   // slow-disk: fsync past the election timeout moves leadership; fast storage brings it back.
   {
