@@ -10,6 +10,7 @@
 
 #include "common/json_util.h"
 #include "common/subprocess.h"
+#include "common/test_guard.h"
 #include "dashboards/gnuplot_script.h"
 #include "dashboards/panel_catalogue.h"
 #include "dashboards/sample_journal.h"
@@ -26,6 +27,12 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
+// "" when gnuplot is on this machine, else what is missing: the drawing tests skip on a laptop
+// without it and fail under CI=true.
+std::string WhyNoGnuplot() {
+  return FindGnuplot().empty() ? "gnuplot is not installed (apt-get install gnuplot-nox)" : "";
+}
+
 // A run dir with the sample journal. RAFTLAB_PANELS_OUT=<dir> keeps it there for a look.
 std::string MakeRunDir(const std::string& journal) {
   const char* keep = getenv("RAFTLAB_PANELS_OUT");
@@ -37,7 +44,7 @@ std::string MakeRunDir(const std::string& journal) {
 }
 
 TEST(GnuplotPanels, DrawsEveryCataloguePanelAsPngAndSvg) {
-  if (FindGnuplot().empty()) GTEST_SKIP() << "gnuplot is not installed (apt-get install gnuplot-nox)";
+  RAFTLAB_SKIP_OR_FAIL_UNDER_CI(WhyNoGnuplot());
   std::string dir = MakeRunDir(SampleJournalForTest());
   std::vector<std::string> written;
   Status st = DrawPanels(dir, &written);
@@ -55,7 +62,7 @@ TEST(GnuplotPanels, DrawsEveryCataloguePanelAsPngAndSvg) {
 }
 
 TEST(GnuplotPanels, EmptyJournalStillDrawsEveryPanel) {
-  if (FindGnuplot().empty()) GTEST_SKIP() << "gnuplot is not installed";
+  RAFTLAB_SKIP_OR_FAIL_UNDER_CI(WhyNoGnuplot());
   std::string dir = (fs::temp_directory_path() / ("raftlab-panels-empty-" + std::to_string(getpid()))).string();
   ASSERT_TRUE(MakeDirs(dir).ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/journal.jsonl", "{\"kind\":\"session\",\"mono_ns\":5,\"event\":\"start\"}\n").ok());
@@ -89,8 +96,8 @@ TEST(GnuplotScript, EveryPanelShadesFaultsAndMarksLeaderChanges) {
 
 // The fallback terminal for a gnuplot built without cairo also produces a PNG.
 TEST(GnuplotScript, PlainPngTerminalWorks) {
+  RAFTLAB_SKIP_OR_FAIL_UNDER_CI(WhyNoGnuplot());
   std::string gnuplot = FindGnuplot();
-  if (gnuplot.empty()) GTEST_SKIP() << "gnuplot is not installed";
   std::string dir = (fs::temp_directory_path() / ("raftlab-panels-png-" + std::to_string(getpid()))).string();
   ASSERT_TRUE(MakeDirs(dir).ok());
   RunSeries run = BuildRunSeries(*ParseJournal(SampleJournalForTest()));

@@ -1,7 +1,7 @@
 // Decodes the WAL and snapshot of a real etcd 3.4 member: one single-member cluster on loopback
 // (random ports in 20000-30000, a temp data dir), a few etcdctl writes, then a clean stop. The
 // member is always killed and its directory removed when the test ends. Skips when etcd or
-// etcdctl is not installed.
+// etcdctl is not installed, and fails then under CI=true.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include "common/test_guard.h"
 
 #include "evidence/raft_log_json.h"
 #include "evidence/request_decoder.h"
@@ -82,7 +83,9 @@ int WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
 class RealEtcdTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::access(kEtcd, X_OK) != 0 || ::access(kEtcdctl, X_OK) != 0) GTEST_SKIP() << "etcd 3.4 not installed";
+    if (::access(kEtcd, X_OK) != 0 || ::access(kEtcdctl, X_OK) != 0)
+      RAFTLAB_SKIP_OR_FAIL_UNDER_CI(std::string("etcd 3.4 is not installed (no ") + kEtcd + " or " + kEtcdctl +
+                                    "; apt-get install etcd-server etcd-client)");
     char tmpl[] = "/tmp/raftlab-wal-etcd-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;

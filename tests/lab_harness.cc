@@ -30,11 +30,6 @@ std::string BuildDir() {
 
 }  // namespace
 
-bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 std::string WhyNoLab() {
   if (Status s = CheckNetAdmin(); !s.ok()) return s.message();
   if (!IsExecutable("/usr/bin/etcd")) return "no /usr/bin/etcd (apt-get install etcd-server)";

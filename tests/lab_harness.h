@@ -11,6 +11,7 @@
 
 #include "common/json_util.h"
 #include "common/subprocess.h"
+#include "common/test_guard.h"
 
 namespace raftlab::testing {
 
@@ -49,17 +50,11 @@ inline constexpr char kLabLockFile[] = "/tmp/raftlab-labs.lock";
 std::vector<std::string> Added(const std::vector<std::string>& before, const std::vector<std::string>& after);
 
 // GTEST_SKIP or FAIL (under CI=true) when this process lacks CAP_NET_ADMIN or etcd.
-#define RAFTLAB_REQUIRE_LAB()                                                            \
-  do {                                                                                   \
-    std::string why_not = ::raftlab::testing::WhyNoLab();                                \
-    if (!why_not.empty()) {                                                              \
-      if (::raftlab::testing::InCi()) FAIL() << "cannot run lab tests under CI: " << why_not; \
-      GTEST_SKIP() << why_not;                                                           \
-    }                                                                                    \
-  } while (0)
+#define RAFTLAB_REQUIRE_LAB() \
+  RAFTLAB_SKIP_OR_FAIL_UNDER_CI(::raftlab::testing::WhyNoLab())
 
+// "" when this process can bring up a lab, else what it lacks (and how to get it).
 std::string WhyNoLab();
-bool InCi();
 
 // Reads a journal into its events.
 std::vector<Json> ReadJournal(const std::string& path);

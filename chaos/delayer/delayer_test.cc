@@ -28,6 +28,7 @@
 #include <gtest/gtest.h>
 
 #include "chaos/slowfs/child_process.h"
+#include "common/test_guard.h"
 
 namespace raftlab::chaos {
 namespace {
@@ -138,11 +139,8 @@ class DelayerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0 || system("command -v ip >/dev/null && command -v iptables "
-                                 ">/dev/null") != 0) {
-      const char* ci = getenv("CI");
-      if (ci && std::string(ci) == "true") FAIL() << "needs root, ip and iptables under CI";
-      GTEST_SKIP() << "needs root, ip and iptables";
-    }
+                                 ">/dev/null") != 0)
+      RAFTLAB_SKIP_OR_FAIL_UNDER_CI("needs root, ip and iptables (apt-get install iproute2 iptables)");
     char tmpl[] = "/tmp/rl-dt-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;

@@ -19,6 +19,7 @@
 
 #include "chaos/slowfs/child_process.h"
 #include "chaos/slowfs/slowfs_harness.h"
+#include "common/test_guard.h"
 
 namespace raftlab::chaos {
 namespace {
@@ -31,11 +32,8 @@ std::string Slurp(const std::string& p) { return ReadFileOrEmpty(p); }
 class SlowfsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (geteuid() != 0 || access("/dev/fuse", R_OK | W_OK) != 0) {
-      const char* ci = getenv("CI");
-      if (ci && std::string(ci) == "true") FAIL() << "needs root and /dev/fuse under CI";
-      GTEST_SKIP() << "needs root and /dev/fuse";
-    }
+    if (geteuid() != 0 || access("/dev/fuse", R_OK | W_OK) != 0)
+      RAFTLAB_SKIP_OR_FAIL_UNDER_CI("needs root and /dev/fuse (run as root; apt-get install fuse3)");
     auto m = SlowfsMount::Create();
     ASSERT_TRUE(m.ok()) << m.status().ToString();
     m_ = std::move(*m);
