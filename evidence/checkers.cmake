@@ -2,6 +2,8 @@
 # and `raftlab check run`. Included from evidence/CMakeLists.txt.
 add_library(raftlab_checkers STATIC
   quorum.cc
+  voter_config.cc
+  snap_json.cc
   check_common.cc
   check_election_safety.cc
   check_term_monotonic.cc
@@ -24,6 +26,8 @@ foreach(t election_safety term_monotonic commit_quorum log_matching state_machin
   raftlab_test(check_${t}_test SOURCES check_${t}_test.cc LIBS raftlab_checkers)
 endforeach()
 raftlab_test(checkers_test SOURCES checkers_test.cc LIBS raftlab_checkers)
+raftlab_test(voter_config_test SOURCES voter_config_test.cc LIBS raftlab_checkers)
+raftlab_test(snap_json_test SOURCES snap_json_test.cc LIBS raftlab_checkers)
 raftlab_test(verdict_policy_test SOURCES verdict_policy_test.cc LIBS raftlab_checkers)
 raftlab_test(run_loader_test SOURCES run_loader_test.cc LIBS raftlab_checkers)
 raftlab_test(check_run_cli_test SOURCES check_run_cli_test.cc LIBS raftlab_checkers)

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evidence/raft_log_json.h"
+#include "evidence/snap_json.h"
 
 namespace raftlab::evidence {
 namespace {
@@ -337,13 +338,24 @@ Result<Run> LoadRun(const std::string& run_dir) {
 
   const fs::path logs = dir / "logs";
   if (fs::is_directory(logs, ec)) {
-    const std::string suffix = ".wal.jsonl";
+    const std::string suffix = ".wal.jsonl", snap_suffix = ".snap.jsonl";
+    auto ends_with = [](const std::string& name, const std::string& end) {
+      return name.size() > end.size() && name.compare(name.size() - end.size(), end.size(), end) == 0;
+    };
     for (const fs::directory_entry& f : fs::directory_iterator(logs, ec)) {
       const std::string name = f.path().filename().string();
-      if (!f.is_regular_file(ec) || name.size() <= suffix.size() ||
-          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      if (!f.is_regular_file(ec)) continue;
+      if (ends_with(name, snap_suffix)) {
+        Result<std::string> text = ReadFile(f.path());
+        if (!text.ok()) return text.status();
+        Result<std::vector<SnapFile>> snaps = SnapFilesFromJsonl(*text);
+        if (!snaps.ok()) {
+          return Status(snaps.status().code(), f.path().string() + ": " + snaps.status().message());
+        }
+        run.snaps[name.substr(0, name.size() - snap_suffix.size())] = std::move(snaps).value();
         continue;
       }
+      if (!ends_with(name, suffix)) continue;
       const std::string member = name.substr(0, name.size() - suffix.size());
       Result<std::string> text = ReadFile(f.path());
       if (!text.ok()) return text.status();

@@ -1,7 +1,8 @@
 // Loading a run directory (DESIGN.md §3) into a Run for the checkers.
 //
 // LoadRun reads RUN_DIR/journal.jsonl (evidence/journal_format.md) and every
-// RUN_DIR/logs/<member>.wal.jsonl (evidence/raft_log_json.h). From the journal it keeps:
+// RUN_DIR/logs/<member>.wal.jsonl (evidence/raft_log_json.h), and every
+// RUN_DIR/logs/<member>.snap.jsonl (evidence/snap_json.h) into Run::snaps. From the journal it keeps:
 // successful samples (hex ids parsed), client ops (an invoke joined with its completion by
 // op_id), HashKV records, membership records, and the etcd id -> lab name map (from samples'
 // "id", member events' "id" and membership "ids"). Other kinds are skipped.

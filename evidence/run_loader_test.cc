@@ -4,6 +4,7 @@
 
 #include "evidence/check_test_util.h"
 #include "evidence/journal_test_util.h"
+#include "evidence/snap_json.h"
 
 namespace raftlab::evidence {
 namespace {
@@ -149,6 +150,32 @@ TEST(LoadRun, LoadsJournalAndDecodedLogs) {
     EXPECT_EQ(r->samples[i].lead, original.samples[i].lead);
     EXPECT_EQ(r->samples[i].commit, original.samples[i].commit);
   }
+}
+
+TEST(LoadRun, LoadsSnapFilesBesideTheLogs) {
+  TempDir dir;
+  WriteRunDir(dir, GoodRun());
+  SnapFile f;
+  f.name = "0000000000000002-0000000000000004.snap";
+  f.index = 4;
+  f.term = 2;
+  f.voters = {kN1, kN2, kN3};
+  f.crc_ok = true;
+  dir.Write("logs/n2.snap.jsonl", SnapFilesToJsonl({f}));
+  dir.Write("logs/n3.snap.jsonl", "");   // captured, no .snap file
+  Result<evidence::Run> r = LoadRun(dir.path());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->logs.size(), 3u);   // n2.snap.jsonl is not a log
+  ASSERT_EQ(r->snaps.size(), 2u);
+  EXPECT_EQ(r->snaps.at("n2"), std::vector<SnapFile>{f});
+  EXPECT_TRUE(r->snaps.at("n3").empty());
+  EXPECT_FALSE(r->snaps.count("n1"));
+
+  dir.Write("logs/n1.snap.jsonl", "{\"record\":\"snap\"}\n");
+  r = LoadRun(dir.path());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("n1.snap.jsonl: line 1"), std::string::npos)
+      << r.status().message();
 }
 
 TEST(LoadRun, MissingJournalIsNotFound) {

@@ -21,6 +21,7 @@
 #include "evidence/checkers.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/run_loader.h"
+#include "evidence/snap_json.h"
 #include "evidence/verdict_policy.h"
 #include "evidence/verdict_report.h"
 #include "evidence/wal_reader.h"
@@ -441,6 +442,11 @@ Result<evidence::RaftLog> ScenarioContext::CaptureWal(const std::string& member)
   if (!log.ok()) return log.status();
   RL_RETURN_IF_ERROR(MakeDirs(run_dir_ + "/logs"));
   RL_RETURN_IF_ERROR(WriteFileAtomic(run_dir_ + "/logs/" + member + ".wal.jsonl", evidence::RaftLogToJsonl(*log)));
+  // Its .snap files beside it (member/snap, whatever --wal-dir says): the membership checker judges
+  // their ConfStates. An empty file means none; no file, that the directory was not there.
+  Result<std::vector<evidence::SnapFile>> snaps = evidence::ReadSnapDir(info.data_dir() + "/member/snap");
+  if (snaps.ok())
+    RL_RETURN_IF_ERROR(WriteFileAtomic(run_dir_ + "/logs/" + member + ".snap.jsonl", evidence::SnapFilesToJsonl(*snaps)));
   if (std::find(known_members_.begin(), known_members_.end(), member) == known_members_.end())
     known_members_.push_back(member);
   return log;
