@@ -90,13 +90,14 @@ TEST_F(CheckHistoryCli, HelpExitsZero) {
 }
 
 TEST_F(CheckHistoryCli, UnknownExitsThree) {
-  // Many concurrent writes and a read of a value nobody wrote; a tiny memory budget.
+  // Many concurrent writes (each value twice, so the search and not the unique-value path must
+  // judge it) and a read of a value nobody wrote; a tiny memory budget.
   std::string text;
   for (int i = 0; i < 18; ++i) {
-    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:invoke\t:write\t" + std::to_string(i) + "\n";
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:invoke\t:write\t" + std::to_string(i % 9) + "\n";
   }
   for (int i = 0; i < 18; ++i) {
-    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:ok\t:write\t" + std::to_string(i) + "\n";
+    text += "INFO  jepsen.util - " + std::to_string(i) + "\t:ok\t:write\t" + std::to_string(i % 9) + "\n";
   }
   text += "INFO  jepsen.util - 99\t:invoke\t:read\tnil\nINFO  jepsen.util - 99\t:ok\t:read\t77\n";
   std::string f = Write("crowded.log", text);

@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 
+#include "evidence/lin_shrink.h"
+#include "evidence/lin_unique_values.h"
 #include "evidence/models.h"
 
 namespace raftlab::evidence {
@@ -564,6 +566,10 @@ bool Unconstrained(const Operation& op) {
 
 }  // namespace
 
+const char* LinPathName(LinPath p) {
+  return p == LinPath::kUniqueValues ? "unique-value" : "search";
+}
+
 Result<LinResult> CheckLinearizability(const History& history, const LinOptions& options) {
   std::unique_ptr<Model> model = MakeModel(history);
   RL_RETURN_IF_ERROR(ValidateHistory(history, *model));
@@ -574,12 +580,16 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
   std::vector<Partition> parts = PartitionByKey(history);
   res.partitions_total = parts.size();
 
-  // All partitions are searched in turn, a slice of steps each, so that one hard partition
-  // cannot hide a violation in another; a finished search frees its memory at once.
+  // Each key goes to the unique-value path first; the keys it does not decide are searched.
+  // All searches run in turn, a slice of steps each, so that one hard key cannot hide a
+  // violation in another; a finished search frees its memory at once.
   std::vector<std::unique_ptr<PartitionSearch>> searches(parts.size());
   std::vector<std::optional<PartitionResult>> results(parts.size());
+  std::vector<std::vector<const Operation*>> part_ops(parts.size());
+  bool stop = false;
+  size_t live = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
-    std::vector<const Operation*> ops;
+    std::vector<const Operation*>& ops = part_ops[k];
     ops.reserve(parts[k].ops.size());
     for (size_t i : parts[k].ops) {
       if (Unconstrained(history.ops[i])) {
@@ -590,13 +600,38 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
     }
     std::stable_sort(ops.begin(), ops.end(),
                      [](const Operation* a, const Operation* b) { return a->call < b->call; });
-    searches[k] = std::make_unique<PartitionSearch>(*model, parts[k].key, std::move(ops), options);
+  }
+  std::vector<std::string> handover(parts.size());
+  for (size_t k = 0; k < parts.size() && !stop; ++k) {
+    if (!options.unique_value_path) continue;
+    std::string label = parts[k].key.empty() ? "the register" : "key \"" + parts[k].key + "\"";
+    UniqueValueResult u =
+        DecideUniqueValues(*model, history.model, history.empty_is_absent, part_ops[k], label);
+    if (u.outcome == UniqueOutcome::kOk || u.outcome == UniqueOutcome::kViolated) {
+      PartitionResult pr;
+      pr.key = parts[k].key;
+      pr.ops = part_ops[k].size();
+      pr.path = LinPath::kUniqueValues;
+      pr.validity = u.outcome == UniqueOutcome::kOk ? Validity::kOk : Validity::kViolated;
+      pr.report = std::move(u.report);
+      res.validity = Merge(res.validity, pr.validity);
+      results[k] = std::move(pr);
+      if (res.validity == Validity::kViolated && options.stop_at_first_violation) stop = true;
+    } else {
+      handover[k] = u.why;
+    }
+  }
+  for (size_t k = 0; k < parts.size() && !stop; ++k) {
+    if (results[k]) continue;
+    searches[k] = std::make_unique<PartitionSearch>(*model, parts[k].key, part_ops[k], options);
+    searches[k]->result().handover = handover[k];
+    ++live;
   }
   constexpr uint64_t kSlice = 50000;
   uint64_t in_use = 0;   // bytes of all live searches
-  for (const auto& s : searches) in_use += s->Bytes();
-  size_t live = parts.size();
-  bool stop = false;
+  for (const auto& s : searches) {
+    if (s) in_use += s->Bytes();
+  }
   auto finish = [&](size_t k) {
     in_use -= searches[k]->Bytes();
     res.peak_memory_bytes = std::max(res.peak_memory_bytes, searches[k]->result().memory_bytes);
@@ -630,11 +665,26 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
   }
   size_t abandoned = 0;
   for (size_t k = 0; k < parts.size(); ++k) {
-    if (results[k]) {
-      res.partitions.push_back(std::move(*results[k]));
-    } else {
+    if (!results[k]) {
       ++abandoned;
+      continue;
     }
+    PartitionResult& pr = *results[k];
+    if (pr.validity == Validity::kOk || pr.validity == Validity::kViolated) {
+      res.judged_ops += pr.ops;
+      ++(pr.path == LinPath::kUniqueValues ? res.keys_unique_path : res.keys_search);
+    }
+    if (pr.validity == Validity::kViolated && options.shrink_violations) {
+      History key_history;
+      key_history.model = history.model;
+      key_history.empty_is_absent = history.empty_is_absent;
+      for (const Operation* op : part_ops[k]) key_history.ops.push_back(*op);
+      std::string label = pr.key.empty() ? "the register" : "key \"" + pr.key + "\"";
+      ShrunkHistory shrunk = ShrinkViolation(key_history, options);
+      std::vector<std::string> lines = DescribeShrunk(key_history, shrunk, label);
+      pr.report.insert(pr.report.end(), lines.begin(), lines.end());
+    }
+    res.partitions.push_back(std::move(pr));
   }
   res.steps = budget.steps;
 
@@ -643,12 +693,17 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
                         std::to_string(res.dropped) + " unknown reads dropped), " +
                         std::to_string(res.partitions_total) + " keys, " +
                         std::to_string(res.partitions.size()) + " judged, " +
-                        std::to_string(res.steps) + " steps";
+                        std::to_string(res.steps) + " steps; " + DescribePaths(res);
   res.evidence.push_back(summary);
   Validity show = res.validity == Validity::kOk ? Validity::kViolated : res.validity;
   for (const PartitionResult& pr : res.partitions) {
     if (pr.validity != show) continue;
+    std::string path = "  (decided by the " + std::string(LinPathName(pr.path)) + " path" +
+                       (pr.path == LinPath::kSearch && !pr.handover.empty()
+                            ? "; the unique-value path passed: " + pr.handover
+                            : std::string()) + ")";
     res.evidence.insert(res.evidence.end(), pr.report.begin(), pr.report.end());
+    if (show == Validity::kViolated) res.evidence.push_back(path);
   }
   if (abandoned > 0) {
     res.evidence.push_back(std::to_string(abandoned) +
@@ -657,11 +712,19 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
   return res;
 }
 
-Verdict ToVerdict(const LinResult& result) {
+std::string DescribePaths(const LinResult& r) {
+  return "decided " + std::to_string(r.keys_unique_path) + (r.keys_unique_path == 1 ? " key" : " keys") +
+         " by the unique-value path, " + std::to_string(r.keys_search) + " by search";
+}
+
+Verdict ToVerdict(const LinResult& result, uint64_t of) {
   Verdict v;
   v.checker = "linearizable";
   v.property = "the client history is linearizable (per key, " + result.model + " model)";
   v.validity = result.validity;
+  v.judged = result.judged_ops;
+  v.of = of != 0 ? of : result.ops;
+  v.unit = "operations";
   v.evidence = result.evidence;
   return v;
 }

@@ -5,6 +5,9 @@ add_library(raftlab_lincheck STATIC
   history_formats.cc
   models.cc
   linearizability.cc
+  lin_append_parse.cc
+  lin_unique_values.cc
+  lin_shrink.cc
   check_history_cli.cc)
 target_link_libraries(raftlab_lincheck PUBLIC raftlab_run_model raftlab_common)
 
@@ -20,3 +23,7 @@ target_link_libraries(lincheck_bench PRIVATE raftlab_lincheck)
 target_compile_definitions(lincheck_bench PRIVATE
   RAFTLAB_DEFAULT_TESTDATA="${CMAKE_SOURCE_DIR}/../shared/testdata/porcupine")
 set_target_properties(lincheck_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+
+# The unique-value path and the shrinker, each against the brute-force twin (lin_test_util.h).
+raftlab_test(lin_unique_values_test SOURCES lin_unique_values_test.cc LIBS raftlab_lincheck)
+raftlab_test(lin_shrink_test SOURCES lin_shrink_test.cc LIBS raftlab_lincheck)

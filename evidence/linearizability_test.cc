@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 
+#include "evidence/lin_test_util.h"
 #include "evidence/models.h"
 
 namespace raftlab::evidence {
@@ -71,6 +72,13 @@ History KvHistory(std::vector<Operation> ops) {
   return h;
 }
 
+// The search alone: for the tests of its own report and budgets.
+LinOptions SearchOnly() {
+  LinOptions opt;
+  opt.unique_value_path = false;
+  return opt;
+}
+
 Validity Check(const History& h) {
   Result<LinResult> r = CheckLinearizability(h);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -95,7 +103,8 @@ TEST(Linearizability, SequentialWriteThenRead) {
 }
 
 TEST(Linearizability, ReadOfAValueNeverWrittenFailsAndIsNamed) {
-  Result<LinResult> r = CheckLinearizability(Register({Write(0, "1", 0, 10), Read(1, "2", 20, 30)}));
+  Result<LinResult> r =
+      CheckLinearizability(Register({Write(0, "1", 0, 10), Read(1, "2", 20, 30)}), SearchOnly());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->validity, Validity::kViolated);
   std::string ev = Joined(r->evidence);
@@ -108,7 +117,7 @@ TEST(Linearizability, ReadOfAValueNeverWrittenFailsAndIsNamed) {
 TEST(Linearizability, StaleReadAfterCompletedWriteFails) {
   // w1 then w2 complete; a later read sees 1: not linearizable.
   Result<LinResult> r = CheckLinearizability(
-      Register({Write(0, "1", 0, 10), Write(1, "2", 20, 30), Read(2, "1", 40, 50)}));
+      Register({Write(0, "1", 0, 10), Write(1, "2", 20, 30), Read(2, "1", 40, 50)}), SearchOnly());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->validity, Validity::kViolated);
   std::string ev = Joined(r->evidence);
@@ -151,7 +160,7 @@ TEST(Linearizability, CompareAndSet) {
             Validity::kOk);
   // A successful cas from a value the register does not hold.
   Result<LinResult> r = CheckLinearizability(
-      Register({Write(0, "3", 0, 10), Cas(1, "1", "2", true, 20, 30)}));
+      Register({Write(0, "3", 0, 10), Cas(1, "1", "2", true, 20, 30)}), SearchOnly());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->validity, Validity::kViolated);
   EXPECT_NE(Joined(r->evidence).find("cas succeeded but the register holds \"3\", not \"1\""),
@@ -248,7 +257,7 @@ History Crowded(int n) {   // many concurrent writes, one read of a value nobody
 }
 
 TEST(Linearizability, StepBudgetGivesUnknown) {
-  LinOptions opt;
+  LinOptions opt = SearchOnly();
   opt.max_steps = 10;
   Result<LinResult> r = CheckLinearizability(Crowded(12), opt);
   ASSERT_TRUE(r.ok());
@@ -258,7 +267,7 @@ TEST(Linearizability, StepBudgetGivesUnknown) {
 
 TEST(Linearizability, TimeBudgetUsesTheInjectedClock) {
   int64_t fake_now = 0;
-  LinOptions opt;
+  LinOptions opt = SearchOnly();
   opt.now_ns = [&fake_now] { return fake_now += 1000000000; };   // each look: one second later
   opt.time_budget_ns = 5LL * 1000000000;
   Result<LinResult> r = CheckLinearizability(Crowded(14), opt);
@@ -269,7 +278,7 @@ TEST(Linearizability, TimeBudgetUsesTheInjectedClock) {
 }
 
 TEST(Linearizability, MemoryBudgetGivesUnknown) {
-  LinOptions opt;
+  LinOptions opt = SearchOnly();
   opt.memory_budget_bytes = 64 * 1024;
   Result<LinResult> r = CheckLinearizability(Crowded(16), opt);
   ASSERT_TRUE(r.ok());
@@ -279,6 +288,29 @@ TEST(Linearizability, MemoryBudgetGivesUnknown) {
 
 TEST(Linearizability, CrowdedHistoryIsJudgedWithoutBudgets) {
   EXPECT_EQ(Check(Crowded(16)), Validity::kViolated);
+  Result<LinResult> r = CheckLinearizability(Crowded(16), SearchOnly());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->validity, Validity::kViolated);
+  EXPECT_EQ(r->keys_search, 1u);
+}
+
+TEST(Linearizability, EachKeySaysWhichPathDecidedIt) {
+  // Key a: unique values (fast path). Key b: value 1 written twice (search).
+  History h = KvHistory({Kv(0, OpKind::kPut, "a", "1", 0, 10), Kv(1, OpKind::kGet, "a", "1", 20, 30),
+                         Kv(0, OpKind::kPut, "b", "1", 0, 10), Kv(1, OpKind::kPut, "b", "1", 20, 30),
+                         Kv(2, OpKind::kGet, "b", "1", 40, 50)});
+  Result<LinResult> r = CheckLinearizability(h);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->validity, Validity::kOk);
+  EXPECT_EQ(r->keys_unique_path, 1u);
+  EXPECT_EQ(r->keys_search, 1u);
+  EXPECT_EQ(r->judged_ops, 5u);
+  EXPECT_NE(r->evidence[0].find("decided 1 key by the unique-value path, 1 by search"),
+            std::string::npos) << r->evidence[0];
+  for (const PartitionResult& p : r->partitions) {
+    EXPECT_EQ(p.path, p.key == "a" ? LinPath::kUniqueValues : LinPath::kSearch) << p.key;
+    if (p.key == "b") EXPECT_NE(p.handover.find("written twice"), std::string::npos) << p.handover;
+  }
 }
 
 TEST(Linearizability, ToVerdict) {
@@ -287,6 +319,9 @@ TEST(Linearizability, ToVerdict) {
   Verdict v = ToVerdict(*r);
   EXPECT_EQ(v.checker, "linearizable");
   EXPECT_EQ(v.validity, Validity::kOk);
+  EXPECT_EQ(v.judged, 1u);
+  EXPECT_EQ(v.of, 1u);
+  EXPECT_EQ(v.unit, "operations");
   EXPECT_FALSE(v.evidence.empty());
 }
 
@@ -329,46 +364,6 @@ TEST(HistoryFromClientOps, FailDroppedInfoAndPendingOpenEnded) {
 }
 
 // ---- brute-force twin -------------------------------------------------------------------------
-
-// Tries every subset of the never-returned ops (they may never take effect) and every order of
-// the rest that respects real time, replaying each against the model.
-bool BruteForceLinearizable(const History& h) {
-  std::unique_ptr<Model> model = MakeModel(h);
-  size_t n = h.ops.size();
-  std::vector<size_t> open;
-  for (size_t i = 0; i < n; ++i) {
-    if (!h.ops[i].ret) open.push_back(i);
-  }
-  for (uint32_t omit = 0; omit < (1u << open.size()); ++omit) {
-    std::vector<size_t> idx;
-    for (size_t i = 0; i < n; ++i) {
-      auto it = std::find(open.begin(), open.end(), i);
-      if (it != open.end() && (omit >> (it - open.begin()) & 1)) continue;
-      idx.push_back(i);
-    }
-    std::sort(idx.begin(), idx.end());
-    do {
-      bool ok = true;
-      for (size_t a = 0; a < idx.size() && ok; ++a) {
-        for (size_t b = a + 1; b < idx.size() && ok; ++b) {
-          const Operation& later = h.ops[idx[a]];
-          const Operation& earlier = h.ops[idx[b]];
-          if (earlier.ret && *earlier.ret < later.call) ok = false;
-        }
-      }
-      // Check the keys independently is not needed: replay per key.
-      std::map<std::string, KeyState> state;
-      for (size_t k = 0; k < idx.size() && ok; ++k) {
-        const Operation& op = h.ops[idx[k]];
-        KeyState next;
-        if (!model->Step(state[op.input.key], op, &next)) ok = false;
-        state[op.input.key] = next;
-      }
-      if (ok) return true;
-    } while (std::next_permutation(idx.begin(), idx.end()));
-  }
-  return false;
-}
 
 History RandomHistory(std::mt19937& rng, bool kv) {
   std::uniform_int_distribution<int> nops(1, 7), val(0, 2), coin(0, 9), t(0, 30), len(0, 15);
@@ -429,6 +424,9 @@ void TwinRun(bool kv, int cases) {
     linearizable += want;
     Result<LinResult> r = CheckLinearizability(h);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
+    Result<LinResult> search = CheckLinearizability(h, SearchOnly());
+    ASSERT_TRUE(search.ok()) << search.status().ToString();
+    ASSERT_EQ(search->validity, want ? Validity::kOk : Validity::kViolated) << "search, case " << c;
     ASSERT_EQ(r->validity, want ? Validity::kOk : Validity::kViolated)
         << "case " << c << ":\n"
         << [&] {
