@@ -1,5 +1,7 @@
 #include "evidence/raft_status.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -22,14 +24,99 @@ std::string Hex(uint64_t id) {
   return s.str();
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The end (one past) of the JSON string starting at text[open] == '"'; npos when unterminated.
+size_t EndOfString(std::string_view text, size_t open) {
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') ++i;
+    else if (text[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The end (one past) of the JSON object or array starting at text[open] ({ or [); npos when
+// unbalanced.
+size_t EndOfObject(std::string_view text, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      i = EndOfString(text, i);
+      if (i == std::string_view::npos) return i;
+      --i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end (one past) of a Prometheus label set starting at line[open] == '{'.
+size_t EndOfLabels(std::string_view line, size_t open) {
+  for (size_t i = open + 1; i < line.size(); ++i) {
+    if (line[i] == '"') {
+      i = EndOfString(line, i);
+      if (i == std::string_view::npos) return i;
+      --i;
+    } else if (line[i] == '}') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// A Prometheus sample value: a float, "+Inf", "-Inf" or "NaN".
+bool ParseValue(std::string_view token, double* out) {
+  if (!token.empty() && token[0] == '+') token.remove_prefix(1);
+  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), *out);
+  return ec == std::errc() && end == token.data() + token.size();
+}
+
 }  // namespace
 
-Result<RaftSample> ParseDebugVars(const std::string& body) {
-  Result<Json> doc = ParseJson(body);
-  if (!doc.ok()) return InvalidArgument("/debug/vars is not JSON");
-  auto it = doc->find("raft.status");
-  if (it == doc->end() || !it->is_object()) return InvalidArgument("/debug/vars has no raft.status");
-  const Json& st = *it;
+std::string_view RaftStatusText(std::string_view body) {
+  // Walk the keys of the top-level object, skipping each value by its brackets and quotes
+  // without decoding it (a nested or quoted "raft.status" is not the one).
+  static constexpr std::string_view kKey = "\"raft.status\"";
+  auto skip_space = [&](size_t i) {
+    while (i < body.size() && IsSpace(body[i])) ++i;
+    return i;
+  };
+  size_t i = skip_space(0);
+  if (i >= body.size() || body[i] != '{') return {};
+  for (i = skip_space(i + 1); i < body.size() && body[i] == '"';) {
+    const size_t key_end = EndOfString(body, i);
+    if (key_end == std::string_view::npos) return {};
+    const bool wanted = body.substr(i, key_end - i) == kKey;
+    i = skip_space(key_end);
+    if (i >= body.size() || body[i] != ':') return {};
+    i = skip_space(i + 1);
+    if (i >= body.size()) return {};
+    size_t value_end;
+    if (body[i] == '{' || body[i] == '[') {
+      value_end = EndOfObject(body, i);
+    } else if (body[i] == '"') {
+      value_end = EndOfString(body, i);
+    } else {
+      value_end = body.find_first_of(",}", i);
+    }
+    if (value_end == std::string_view::npos) return {};
+    if (wanted) return body[i] == '{' ? body.substr(i, value_end - i) : std::string_view();
+    i = skip_space(value_end);
+    if (i >= body.size() || body[i] != ',') return {};
+    i = skip_space(i + 1);
+  }
+  return {};
+}
+
+Result<RaftSample> ParseDebugVars(std::string_view body) {
+  std::string_view text = RaftStatusText(body);
+  if (text.empty()) return InvalidArgument("/debug/vars has no raft.status");
+  Json st = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (st.is_discarded() || !st.is_object()) return InvalidArgument("raft.status in /debug/vars is not JSON");
   RaftSample s;
   s.id = HexId(st.value("id", Json()));
   s.term = Num(st, "term");
@@ -40,6 +127,7 @@ Result<RaftSample> ParseDebugVars(const std::string& body) {
   s.state = st.value("raftState", "");
   if (auto p = st.find("progress"); p != st.end() && p->is_object()) {
     for (auto& [peer, prog] : p->items()) {
+      if (!prog.is_object()) continue;
       PeerProgress pp;
       pp.match = Num(prog, "match");
       pp.next = Num(prog, "next");
@@ -50,19 +138,33 @@ Result<RaftSample> ParseDebugVars(const std::string& body) {
   return s;
 }
 
-std::map<std::string, double> ParseMetrics(const std::string& text, const std::vector<std::string>& wanted) {
+std::map<std::string, double> ParseMetrics(std::string_view text, const std::vector<std::string>& wanted) {
   std::map<std::string, double> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
     if (line.empty() || line[0] == '#') continue;
-    size_t name_end = line.find_first_of("{ ");
-    if (name_end == std::string::npos) continue;
-    std::string name = line.substr(0, name_end);
-    bool keep = false;
-    for (const auto& w : wanted) keep = keep || w == name;
-    if (!keep) continue;
-    size_t value_start = line.rfind(' ');
-    out[name] += strtod(line.c_str() + value_start + 1, nullptr);
+    size_t name_end = 0;
+    while (name_end < line.size() && line[name_end] != '{' && line[name_end] != ' ') ++name_end;
+    if (name_end == line.size()) continue;
+    const std::string_view name = line.substr(0, name_end);
+    const std::string* hit = nullptr;
+    for (const std::string& w : wanted)
+      if (w.size() == name.size() && name == w) {
+        hit = &w;
+        break;
+      }
+    if (hit == nullptr) continue;
+    size_t v = name_end;
+    if (line[v] == '{') v = EndOfLabels(line, v);
+    if (v == std::string_view::npos) continue;
+    while (v < line.size() && line[v] == ' ') ++v;
+    size_t v_end = v;
+    while (v_end < line.size() && line[v_end] != ' ' && line[v_end] != '\r') ++v_end;
+    double value = 0;
+    if (ParseValue(line.substr(v, v_end - v), &value)) out[*hit] += value;
   }
   return out;
 }
@@ -88,7 +190,6 @@ const std::vector<std::string>& SampledMetricNames() {
   };
   return names;
 }
-
 Json SampleToJson(const RaftSample& s, const std::map<std::string, double>& metrics) {
   Json j = {{"member", s.member}, {"ok", true},         {"id", Hex(s.id)},
             {"term", s.term},     {"vote", Hex(s.vote)}, {"commit", s.commit},
