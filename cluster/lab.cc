@@ -19,6 +19,22 @@
 namespace raftlab::cluster {
 namespace {
 
+// etcd refuses reconfiguration ("unhealthy cluster") until the receiving member has been
+// connected to every voter for 5 s: after a start, a restart or a heal that is a wait, not an
+// error. Retries `change` for up to 20 s while that is its answer; returns its last status.
+Status RetryWhileUnhealthy(const Lab::Progress& progress, const std::function<Status()>& change) {
+  const int64_t deadline = MonoNowNs() + 20'000'000'000LL;
+  for (int64_t next_report = MonoNowNs() + 1'000'000'000;;) {
+    Status s = change();
+    if (s.ok() || s.message().find("unhealthy cluster") == std::string::npos || MonoNowNs() > deadline) return s;
+    if (MonoNowNs() > next_report) {
+      progress("etcd says the cluster is not yet healthy enough to reconfigure; retrying");
+      next_report += 2'000'000'000;
+    }
+    SleepMs(200);
+  }
+}
+
 std::string ExitDescription(int status) {
   if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
   return "exit " + std::to_string(WEXITSTATUS(status));
@@ -358,7 +374,9 @@ std::vector<MemberView> Lab::StatusOfMembers() {
     if (s->lead != 0) v.leader = names.count(s->lead) ? names[s->lead] : driver::IdToHex(s->lead);
     for (const auto& [peer, prog] : s->progress) {
       auto it = names.find(peer);
-      if (it != names.end() && it->second != p.name) v.progress[it->second] = prog;
+      if (it == names.end()) continue;
+      if (it->second == p.name) v.last_index = prog.match;
+      else v.progress[it->second] = prog;
     }
     v.healthy = s->lead != 0;
     if (!v.healthy) v.error = "no leader";
@@ -644,19 +662,11 @@ Status Lab::AddMember(const std::string& name, bool learner, const Progress& pro
   progress("creating host " + MemberNetns(name) + " at " + MemberIp(name));
   RL_RETURN_IF_ERROR(agent_->CreateHost(name));
   progress(std::string("asking ") + via + " to add " + name + (learner ? " as a learner" : " as a voter") + " (peer " + PeerUrl(name) + ")");
-  // etcd refuses reconfiguration ("unhealthy cluster") until the receiving member has been
-  // connected to every voter for 5 s: after a start or a heal that is a wait, not an error.
   Result<driver::EtcdMember> added = Unavailable("not tried");
-  const int64_t deadline = MonoNowNs() + 20'000'000'000LL;
-  for (int64_t next_report = MonoNowNs() + 1'000'000'000;;) {
+  (void)RetryWhileUnhealthy(progress, [&] {
     added = (*client)->MemberAdd({PeerUrl(name)}, learner, driver::Millis(10000));
-    if (added.ok() || added.status().message().find("unhealthy cluster") == std::string::npos || MonoNowNs() > deadline) break;
-    if (MonoNowNs() > next_report) {
-      progress("etcd says the cluster is not yet healthy enough to reconfigure; retrying");
-      next_report += 2'000'000'000;
-    }
-    SleepMs(200);
-  }
+    return added.status();
+  });
   if (!added.ok()) {
     (void)agent_->RemoveHost(name);
     return added.status();
@@ -757,7 +767,7 @@ Status Lab::RemoveMember(const std::string& name, const Progress& progress) {
     client = members_.at(via).client;
   }
   progress("asking " + via + " to remove " + name + " (id " + driver::IdToHex(id) + ")");
-  RL_RETURN_IF_ERROR(client->MemberRemove(id, driver::Millis(10000)));
+  RL_RETURN_IF_ERROR(RetryWhileUnhealthy(progress, [&] { return client->MemberRemove(id, driver::Millis(10000)); }));
   if (journal_) journal_->Record("action", {{"name", "member_remove"}, {"member", name}, {"via", via}});
   // A removed member stops itself once it applies its removal; give it a moment, then stop it.
   const int64_t deadline = MonoNowNs() + 5'000'000'000LL;

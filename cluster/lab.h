@@ -57,6 +57,7 @@ struct MemberView {
   uint64_t term = 0, commit = 0, applied = 0;
   std::string leader;                  // leader's name, "" if none
   std::map<std::string, evidence::PeerProgress> progress;   // leader only, by peer name
+  uint64_t last_index = 0;   // leader only: its own last log index (its match in its own progress)
   bool healthy = false;
   bool learner = false;
   pid_t pid = 0;

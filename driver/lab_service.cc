@@ -55,6 +55,7 @@ void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusRe
       pp->set_next(p.next);
       pp->set_state(p.state);
     }
+    m->set_last_index(v.last_index);
     m->set_healthy(v.healthy);
     m->set_client_url(cluster::ClientUrl(v.name));
     m->set_peer_url(cluster::PeerUrl(v.name));

@@ -7,6 +7,7 @@
 namespace raftlab::evidence::checkutil {
 
 int64_t TimeOrigin(const Run& run) {
+  if (run.start_ns != 0) return run.start_ns;   // the journal's run start (LoadRun)
   int64_t origin = std::numeric_limits<int64_t>::max();
   for (const RaftSample& s : run.samples) origin = std::min(origin, s.mono_ns);
   if (run.samples.empty()) {
@@ -97,7 +98,8 @@ void DowngradeForWalProblems(const Run& run, Verdict* v) {
     return;
   }
   v->validity = Validity::kUnknown;
-  v->evidence.insert(v->evidence.begin(),
+  // After the line that counts what was judged, which stays first.
+  v->evidence.insert(v->evidence.empty() ? v->evidence.end() : v->evidence.begin() + 1,
                      std::to_string(lines.size()) +
                          " WAL problem(s): the decoded logs may be missing or misreading "
                          "records, so what was judged cannot be trusted as complete");

@@ -8,7 +8,8 @@ const std::vector<CheckerInfo>& AllCheckers() {
       {"term_monotonic", "each member's term never decreases, restarts included",
        &CheckTermMonotonic},
       {"commit_quorum",
-       "a leader commits only what a quorum's match covers, and only current-term entries",
+       "a leader commits only what a quorum of the voters in force at that index holds (learners never "
+       "count), and only up to an entry of its own term",
        &CheckCommitQuorum},
       {"log_matching", "equal (index, term) implies equal entries and equal prefixes",
        &CheckLogMatching},
@@ -18,7 +19,9 @@ const std::vector<CheckerInfo>& AllCheckers() {
       {"durability", "every acknowledged put is in every member's committed log; "
                      "no committed entry is overwritten",
        &CheckDurability},
-      {"membership", "consecutive voter sets differ by one member; old and new majorities overlap",
+      {"membership",
+       "every member applied the same ConfChange sequence, one voter at a time, never two pending; "
+       "every .snap ConfState matches the configuration at its index",
        &CheckMembership},
       {"linearizability", "the client history is linearizable (per-key register)",
        &CheckLinearizable},

@@ -25,8 +25,10 @@ Verdict CheckElectionSafety(const Run& run);
 // WAL hard states.
 Verdict CheckTermMonotonic(const Run& run);
 
-// A leader's commit index advances only to an index a quorum of voters' match covers, and only
-// to an entry of the leader's current term.
+// A leader's commit index advances (every sampled advance, the first of each term included)
+// only to an index that a quorum of the voters in force there holds (voter_config.h; learners
+// never count), and only to an entry of the leader's term; earlier-term entries committed under
+// it are reported as indirect commits.
 Verdict CheckCommitQuorum(const Run& run);
 
 // Equal (index, term) in two members' logs implies equal entries and equal prefixes.
@@ -39,7 +41,9 @@ Verdict CheckStateMachineSafety(const Run& run);
 // overwrote an entry at or below a commit index it had reported.
 Verdict CheckDurability(const Run& run);
 
-// Consecutive voter sets differ by at most one member, so old and new majorities overlap.
+// The members' own WALs applied one ConfChange sequence (identical everywhere, at most one voter
+// moved per change, never two pending), every .snap ConfState equals the configuration at its
+// index, and the lab's membership records keep old and new majorities overlapping.
 Verdict CheckMembership(const Run& run);
 Verdict CheckLinearizable(const Run& run);
 

@@ -8,6 +8,7 @@
 //   majority: keeps or elects a leader and commits (explicit puts plus a seeded load);
 //   heal:     every member converges on every key (same value, same mod revision), no
 //             acknowledged write is lost; the linearizability checker judges the history.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <thread>
@@ -181,16 +182,34 @@ raftlab::Status RunPartition(ScenarioContext& ctx) {
   ctx.Expect(during.puts_ok > 0, "the majority side acknowledged " + std::to_string(during.puts_ok) + " load puts during the split");
 
   ctx.Section("Heal: everyone converges");
+  // The minority's terms just before the heal: without pre-vote they rose with every election
+  // timeout of the split (each campaign bumps the term), which is what the heal pays for.
+  uint64_t minority_max_term = 0;
+  const uint64_t majority_term_before = majority_leader.term;
+  if (Result<v1::StatusReply> before = ctx.Status(); before.ok()) {
+    for (const auto& m : minority)
+      if (const v1::MemberStatus* ms = FindMember(*before, m)) minority_max_term = std::max(minority_max_term, ms->term());
+  }
   if (Result<v1::FaultList> h = ctx.Heal(cut->id()); !h.ok()) return h.status();
+  const int64_t healed_ms = ctx.NowMs();
   int64_t converge_ms = 0;
+  int64_t leaderless_from = -1, leaderless_until = -1;   // ms after the heal, as the polls saw it
+  std::set<std::string> leaders_after;
   st = ctx.AwaitStatus("one leader, equal commit and applied on every member", 60000,
-      [](const v1::StatusReply& s, std::string* d) {
+      [&](const v1::StatusReply& s, std::string* d) {
         std::set<uint64_t> commits, applieds;
         for (const auto& m : s.members()) commits.insert(m.commit()), applieds.insert(m.applied());
         std::optional<LeaderView> l = AgreedLeader(s);
+        const int64_t now = ctx.NowMs() - healed_ms;
+        if (!l) {
+          if (leaderless_from < 0) leaderless_from = now;
+          leaderless_until = now;
+        } else {
+          leaders_after.insert(l->name + " (term " + std::to_string(l->term) + ")");
+        }
         *d = "leader " + (l ? l->name : std::string("?")) + ", " + std::to_string(commits.size()) + " distinct commits";
         return l && commits.size() == 1 && applieds.size() == 1;
-      }, 100, &converge_ms);
+      }, 50, &converge_ms);
   if (!st.ok()) return st.status();
   ctx.Record("converged " + std::to_string(converge_ms) + " ms after the heal: leader " + AgreedLeader(*st)->name +
              " in term " + std::to_string(AgreedLeader(*st)->term) + ", commit " + std::to_string(st->members(0).commit()));
@@ -223,6 +242,50 @@ raftlab::Status RunPartition(ScenarioContext& ctx) {
   }
   ctx.Expect(kept == static_cast<int>(acked.size()), std::to_string(kept) + "/" + std::to_string(acked.size()) +
                                                          " acknowledged explicit writes read back after the heal (the load's are judged by the durability checker)");
+
+  ctx.Section("What the split cost: truncated entries and, without pre-vote, a deposed leader");
+  int truncated = 0;
+  for (const auto& m : minority) {
+    Result<evidence::RaftLog> log = ctx.CaptureWal(m);
+    if (!log.ok()) {
+      ctx.Record(m + "'s WAL not decoded: " + log.status().message());
+      continue;
+    }
+    std::string quote;
+    for (const auto& t : log->truncations) {
+      for (const auto& e : t.discarded) {
+        quote += m + " discarded index " + std::to_string(e.index) + " of term " + std::to_string(e.term) + " `" +
+                 (e.request.summary.empty() ? e.request.kind : e.request.summary) + "`, replaced by term " +
+                 std::to_string(t.replaced_by.term) + " `" +
+                 (t.replaced_by.request.summary.empty() ? t.replaced_by.request.kind : t.replaced_by.request.summary) +
+                 "`\n";
+        ++truncated;
+      }
+    }
+    if (!quote.empty()) ctx.Quote(quote);
+    else ctx.Record(m + "'s WAL discarded nothing on replay: it appended no entry the majority did not commit");
+  }
+  if (truncated > 0)
+    ctx.Record("the minority's uncommitted entries were overwritten by the majority's log (Log Matching: a follower "
+               "takes the leader's entries; an entry never committed may be lost, an acknowledged one never is)");
+  ctx.facts()["minority_truncated_entries"] = truncated;
+  const uint64_t term_after = AgreedLeader(*st)->term;
+  const bool deposed = !ctx.lab().pre_vote && term_after > majority_term_before;
+  ctx.Record("the minority's terms had reached " + std::to_string(minority_max_term) + " during the split (majority leader " +
+             majority_leader.name + " in term " + std::to_string(majority_term_before) + "); after the heal the leader is " +
+             JoinNames({leaders_after.begin(), leaders_after.end()}) + "; " +
+             (leaderless_from >= 0 ? "no agreed leader from +" + std::to_string(leaderless_from) + " to +" +
+                                         std::to_string(leaderless_until) + " ms after the heal"
+                                   : std::string("an agreed leader at every poll after the heal")));
+  if (deposed) {
+    ctx.Record("without --pre-vote the rejoining minority's higher term (" + std::to_string(minority_max_term) +
+               ") made the majority's leader step down: an election nobody needed. The prevote scenario "
+               "(`raftlab scenario run prevote`) shows the same rejoin with pre-vote off and on, side by side.");
+  }
+  ctx.facts()["minority_max_term"] = minority_max_term;
+  ctx.facts()["majority_term_before_heal"] = majority_term_before;
+  ctx.facts()["term_after_heal"] = term_after;
+  ctx.facts()["leaderless_after_heal_ms"] = leaderless_from >= 0 ? leaderless_until - leaderless_from + 50 : 0;
   return Status::Ok();
 }
 

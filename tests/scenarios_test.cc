@@ -115,6 +115,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     ASSERT_TRUE(trunc.is_object()) << r.dump(2);
     EXPECT_GT(trunc["replaced_by_term"].get<uint64_t>(), trunc["term"].get<uint64_t>());
     EXPECT_EQ(trunc["key"], "crash/uncommitted");
+    EXPECT_TRUE(r["facts"]["killed_while_leader"].get<bool>()) << r.dump(2);
     std::cout << "leader-crash truncation in " << trunc["member"].get<std::string>() << "'s WAL:\n"
               << trunc["text"].get<std::string>();
     // The decoded WAL in logs/ holds the same truncation record.
@@ -149,6 +150,11 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
       std::cout << table[i]["step"].get<std::string>() << ":\n" << table[i]["text"].get<std::string>();
     }
     EXPECT_EQ(r["verdicts"]["membership"]["validity"], "ok");
+    // The tolerated-failure counts proven at 3, 4 and 5 voters, and one change at a time.
+    EXPECT_EQ(r["facts"]["tolerance"].size(), 3u) << r["facts"].dump(2);
+    EXPECT_TRUE(r["facts"]["tolerated_ok"].get<bool>()) << r["facts"]["tolerance"].dump();
+    EXPECT_TRUE(r["facts"]["one_more_halts"].get<bool>()) << r["facts"]["tolerance"].dump();
+    EXPECT_TRUE(r["facts"]["second_change_refused"].get<bool>());
   }
   // slow-disk: fsync past the election timeout moves leadership; fast storage brings it back.
   {
