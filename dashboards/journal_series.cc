@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "evidence/journal_start.h"
+
 namespace raftlab::dashboards {
 namespace {
 
@@ -60,7 +62,8 @@ bool NaturalLess(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-// What every derivation needs: the time base, the run's end, names of ids, the members.
+// What every derivation needs: the time base (the run's start, evidence/journal_start.h), the
+// run's end, names of ids, the members.
 struct Context {
   int64_t t0 = 0;
   double end = 0;
@@ -68,15 +71,10 @@ struct Context {
   std::vector<std::string> members;
 
   explicit Context(const std::vector<Json>& events) {
-    bool first = true;
+    t0 = evidence::RunStartNs(events).value_or(0);
     std::set<std::string> seen;
     for (const Json& e : events) {
-      std::optional<int64_t> mono = Int(e, "mono_ns");
-      if (mono && first) {
-        t0 = *mono;
-        first = false;
-      }
-      if (mono) end = std::max(end, Time(e));
+      if (Int(e, "mono_ns")) end = std::max(end, Time(e));
       std::string kind = Str(e, "kind");
       std::string member = Str(e, "member");
       if ((kind == "sample" || kind == "member") && !member.empty()) seen.insert(member);
@@ -446,6 +444,7 @@ PanelData SeriesFor(const Panel& panel, const std::vector<Json>& events) {
 RunSeries BuildRunSeries(const std::vector<Json>& events) {
   Context ctx(events);
   RunSeries run;
+  run.start_ns = ctx.t0;
   run.duration = ctx.end;
   run.members = ctx.members;
   run.faults = FaultWindows(events);

@@ -1,6 +1,8 @@
 // Journal -> chart data: pure functions turning a run's journal events (journal_format.md)
 // into the series of every catalogue panel, plus the two overlays every panel carries: fault
-// windows and leader changes. Times are seconds since the run's first event (mono_ns).
+// windows and leader changes. Times are seconds since the run's start: the journal's first
+// session start, else its earliest mono_ns (evidence/journal_start.h) — the same instant the
+// transcript's "+N s" and the verdicts' "t=" count from.
 //
 // Rules:
 //  - A fault window runs from a `fault` start to the `fault` end with the same id; a fault
@@ -30,7 +32,7 @@
 namespace raftlab::dashboards {
 
 struct Point {
-  double t = 0;  // seconds since the run's first event
+  double t = 0;  // seconds since the run's start
   double v = 0;
 };
 
@@ -79,6 +81,7 @@ struct PanelData {
 };
 
 struct RunSeries {
+  int64_t start_ns = 0;              // mono_ns of the run's start: t = 0 on every x axis
   double duration = 0;               // time of the last event
   std::vector<std::string> members;  // sorted naturally: n1, n2, ..., n10
   std::vector<FaultWindow> faults;   // by start time
@@ -89,7 +92,7 @@ struct RunSeries {
 // One JSON object per non-blank line; a bad line is an InvalidArgument naming its number.
 Result<std::vector<Json>> ParseJournal(const std::string& text);
 
-// The pieces, each usable alone (t0_ns = mono_ns of the first event, end = last event time).
+// The pieces, each usable alone (times since the run's start, end = last event time).
 std::vector<FaultWindow> FaultWindows(const std::vector<Json>& events);
 std::vector<LeaderChange> LeaderChanges(const std::vector<Json>& events);
 PanelData SeriesFor(const Panel& panel, const std::vector<Json>& events);

@@ -10,7 +10,7 @@
 namespace raftlab::dashboards {
 namespace {
 
-constexpr int64_t kT0 = 700'000'000'000;  // mono_ns of the first event
+constexpr int64_t kT0 = 700'000'000'000;  // mono_ns of the session start: the run's start, t = 0
 const char* const kNames[] = {"n1", "n2", "n3"};
 const char* const kIds[] = {"92b8626990d6620", "f8d99e78b6dd5f41", "88907f12649e1103"};
 

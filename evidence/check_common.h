@@ -1,7 +1,8 @@
 // Small helpers shared by the Raft checkers (check_*.cc): naming members, relative times and
 // log entries in evidence lines, and bounding the number of lines a verdict carries.
 //
-// Evidence times are seconds relative to the run's first sample ("t=3.201s"). Members are named
+// Evidence times are seconds since the run's start ("t=3.201s"), the instant the transcript's
+// "+N s" and the panels' x axis count from too (journal_start.h). Members are named
 // by their lab name when the Run knows it ("n2"), else by their etcd id in hex. Pure functions
 // over a Run, no I/O; thread-safe.
 #pragma once
@@ -15,8 +16,9 @@
 
 namespace raftlab::evidence::checkutil {
 
-// The time origin of evidence lines: the smallest sample mono_ns; without samples, the
-// earliest op invoke; else 0.
+// The time origin of evidence lines: run.start_ns, the journal's run start. A Run built in code
+// (start_ns 0) falls back to the smallest sample mono_ns; without samples, the earliest op
+// invoke; else 0.
 int64_t TimeOrigin(const Run& run);
 
 // "3.201s": (mono_ns - origin) in seconds with millisecond precision.

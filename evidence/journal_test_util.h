@@ -27,6 +27,7 @@ inline std::string JournalFromRun(const Run& run) {
     j["wall"] = "2024-06-11T10:00:00.000Z";
     out += j.dump() + "\n";
   };
+  if (run.start_ns != 0) line({{"event", "start"}}, "session", run.start_ns);   // the run's start
   for (const MembershipRecord& m : run.memberships) {
     json ids = json::object();
     for (const auto& [id, name] : run.member_names) ids[name] = checkutil::HexId(id);

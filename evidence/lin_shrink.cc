@@ -1,80 +1,95 @@
 #include "evidence/lin_shrink.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 #include <unordered_map>
 
 namespace raftlab::evidence {
 namespace {
 
-bool Writes(const Operation& op) {
+bool Writes(const Operation& op) {   // changes the state when it takes effect
   switch (op.input.kind) {
     case OpKind::kWrite:
     case OpKind::kPut:
-    case OpKind::kAppend: return true;
+    case OpKind::kAppend:
+    case OpKind::kDelete: return true;
     case OpKind::kCas: return !op.output.known || op.output.ok;
     default: return false;
   }
 }
 
-// The value an operation saw, when it saw a written one.
-bool Observed(const History& h, const Operation& op, std::string* value) {
-  switch (op.input.kind) {
-    case OpKind::kRead:
-    case OpKind::kGet:
-      if (!op.output.known || !op.output.found) return false;
-      if (h.empty_is_absent && op.output.value.empty()) return false;
-      *value = op.output.value;
-      return true;
-    case OpKind::kCas:
-      if (!op.output.known || !op.output.ok) return false;
-      *value = op.input.expected;
-      return true;
-    default: return false;
-  }
+bool IsRead(const Operation& op) {
+  return op.input.kind == OpKind::kRead || op.input.kind == OpKind::kGet;
 }
 
-// Which operations each observer depends on, for the whole of h.
+// Which operations each observer depends on, for the whole of h: the writes it may have seen
+// (every one called before it returned), so that removing any of them also removes it.
 struct Dependencies {
-  std::vector<std::vector<size_t>> deps;    // per op: producers it depends on
-  std::vector<bool> needs_all;              // true: every producer; false: at least one
-  std::vector<std::vector<size_t>> users;   // per op: observers that depend on it
+  std::vector<std::vector<size_t>> deps;    // per op: the writes it depends on
+  std::vector<std::vector<size_t>> users;   // per op: the observers that depend on it
 };
 
 Dependencies FindDependencies(const History& h) {
   size_t n = h.ops.size();
   Dependencies d;
   d.deps.resize(n);
-  d.needs_all.assign(n, false);
   d.users.resize(n);
   bool appends = std::any_of(h.ops.begin(), h.ops.end(),
                              [](const Operation& o) { return o.input.kind == OpKind::kAppend; });
+  // Writers by the value they leave; "" with nil = the deletes (and, where "" is absent, puts of "").
   std::unordered_map<std::string, std::vector<size_t>> producers;
+  std::vector<size_t> to_nil, all_writes;
   std::set<size_t> lengths;
   for (size_t i = 0; i < n; ++i) {
     const Operation& o = h.ops[i];
-    if (!Writes(o) || (appends && o.input.value.empty())) continue;
-    producers[o.input.value].push_back(i);
-    lengths.insert(o.input.value.size());
+    if (!Writes(o)) continue;
+    all_writes.push_back(i);
+    bool nil = o.input.kind == OpKind::kDelete || (h.empty_is_absent && o.input.value.empty());
+    if (nil) {
+      to_nil.push_back(i);
+    } else if (!o.input.value.empty() || !appends) {
+      producers[o.input.value].push_back(i);
+      lengths.insert(o.input.value.size());
+    }
   }
+  auto ret = [](const Operation& o) { return o.ret ? *o.ret : INT64_MAX; };
+  auto add_called_before = [&](size_t i, const std::vector<size_t>& from) {
+    for (size_t p : from) {
+      if (p != i && h.ops[p].call <= ret(h.ops[i])) d.deps[i].push_back(p);
+    }
+  };
   for (size_t i = 0; i < n; ++i) {
-    std::string v;
-    if (!Observed(h, h.ops[i], &v)) continue;
-    if (!appends) {
-      auto it = producers.find(v);
-      if (it != producers.end()) d.deps[i] = it->second;
-    } else {
-      d.needs_all[i] = true;
-      std::set<size_t> found;
-      for (size_t at = 0; at < v.size(); ++at) {
-        for (size_t len : lengths) {
-          if (at + len > v.size()) break;
-          auto it = producers.find(v.substr(at, len));
-          if (it != producers.end()) found.insert(it->second.begin(), it->second.end());
+    const Operation& o = h.ops[i];
+    if (IsRead(o)) {
+      if (!o.output.known) continue;
+      bool nil = !o.output.found || (h.empty_is_absent && o.output.value.empty());
+      if (nil) {
+        add_called_before(i, to_nil);
+      } else if (!appends) {
+        auto it = producers.find(o.output.value);
+        if (it != producers.end()) add_called_before(i, it->second);
+      } else {   // every write whose value shows in the string
+        std::set<size_t> found;
+        const std::string& v = o.output.value;
+        for (size_t at = 0; at < v.size(); ++at) {
+          for (size_t len : lengths) {
+            if (at + len > v.size()) break;
+            auto it = producers.find(v.substr(at, len));
+            if (it != producers.end()) found.insert(it->second.begin(), it->second.end());
+          }
         }
+        // and on what emptied the key: the string may have been built on that empty state.
+        found.insert(to_nil.begin(), to_nil.end());
+        add_called_before(i, std::vector<size_t>(found.begin(), found.end()));
       }
-      found.erase(i);
-      d.deps[i].assign(found.begin(), found.end());
+    } else if (o.input.kind == OpKind::kCas) {
+      if (o.output.known && !o.output.ok) {   // saw "anything but expected": any write matters
+        add_called_before(i, all_writes);
+      } else {
+        auto it = producers.find(o.input.expected);
+        if (it != producers.end()) add_called_before(i, it->second);
+      }
     }
     for (size_t p : d.deps[i]) d.users[p].push_back(i);
   }
@@ -94,9 +109,8 @@ std::vector<size_t> RemoveWith(const Dependencies& d, size_t n, const std::vecto
     work.pop_back();
     for (size_t u : d.users[gone]) {
       if (!in[u]) continue;
-      bool orphan = d.needs_all[u] ||
-                    std::none_of(d.deps[u].begin(), d.deps[u].end(), [&](size_t p) { return in[p]; });
-      if (orphan) in[u] = false, work.push_back(u);
+      in[u] = false;
+      work.push_back(u);
     }
   }
   std::vector<size_t> out;
@@ -222,8 +236,7 @@ std::vector<std::string> DescribeShrunk(const History& h, const ShrunkHistory& s
                      " failing sub-history of " + label + ": " + std::to_string(s.ops.size()) +
                      " of " + std::to_string(h.ops.size()) + " operations";
   if (s.minimal) {
-    head += "; without any one of them (and the reads that saw only its value) the rest is "
-            "linearizable:";
+    head += "; without any one of them (and what may have seen it) the rest is linearizable:";
   } else {
     head += " (not proven minimal: " + s.not_minimal_why + "):";
   }

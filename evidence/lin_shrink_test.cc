@@ -109,7 +109,8 @@ TEST(LinShrink, BudgetLeavesAFailingButUnprovenResult) {
   EXPECT_FALSE(BruteForceLinearizable(Sub(h, s.ops)));
 }
 
-// Random small histories, values drawn from a few (so both paths of the checker are used).
+// Random small histories, values drawn from a few (so both paths of the checker are used),
+// with deletes in kv ones.
 History Random(std::mt19937& rng, bool kv) {
   std::uniform_int_distribution<int> nops(2, 7), val(0, 3), coin(0, 9), t(0, 30), len(0, 12);
   History h;
@@ -121,8 +122,8 @@ History Random(std::mt19937& rng, bool kv) {
     std::string v = std::to_string(val(rng));
     Operation op;
     if (kv) {
-      op = Op(i, kind < 4 ? OpKind::kGet : kind < 7 ? OpKind::kPut : OpKind::kAppend,
-              kind < 4 ? (coin(rng) < 2 ? "" : v) : v, call, call + len(rng));
+      op = Op(i, kind < 4 ? OpKind::kGet : kind < 6 ? OpKind::kPut : kind < 9 ? OpKind::kAppend : OpKind::kDelete,
+              kind < 4 ? (coin(rng) < 2 ? "" : v) : kind < 9 ? v : "", call, call + len(rng));
     } else if (kind < 4) {
       op = Op(i, OpKind::kRead, coin(rng) < 2 ? "" : v, call, call + len(rng));
     } else if (kind < 8) {
@@ -139,6 +140,32 @@ History Random(std::mt19937& rng, bool kv) {
     h.ops.push_back(std::move(op));
   }
   return h;
+}
+
+// The removal keeps linearizability monotone: from a linearizable history, removing any one
+// operation with its dependents leaves a linearizable history (so a failing sub-history is a
+// genuine witness against the whole).
+TEST(LinShrink, RemovalWithDependentsKeepsLinearizableHistoriesLinearizable) {
+  for (bool kv : {false, true}) {
+    std::mt19937 rng(kv ? 41 : 42);
+    int tried = 0;
+    for (int c = 0; c < 3000; ++c) {
+      History h = Random(rng, kv);
+      if (!BruteForceLinearizable(h)) continue;
+      std::vector<size_t> all(h.ops.size());
+      for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+      for (size_t i = 0; i < all.size(); ++i) {
+        ++tried;
+        ASSERT_TRUE(BruteForceLinearizable(Sub(h, RemoveWithDependents(h, all, {i}))))
+            << "removing op " << i << " of\n" << [&] {
+                 std::string s;
+                 for (const Operation& op : h.ops) s += "  " + DescribeOp(op) + "\n";
+                 return s;
+               }();
+      }
+    }
+    EXPECT_GT(tried, 1000);
+  }
 }
 
 TEST(LinShrink, RandomViolationsShrinkToOneMinimalFailingHistories) {

@@ -698,12 +698,17 @@ Result<LinResult> CheckLinearizability(const History& history, const LinOptions&
   Validity show = res.validity == Validity::kOk ? Validity::kViolated : res.validity;
   for (const PartitionResult& pr : res.partitions) {
     if (pr.validity != show) continue;
-    std::string path = "  (decided by the " + std::string(LinPathName(pr.path)) + " path" +
-                       (pr.path == LinPath::kSearch && !pr.handover.empty()
-                            ? "; the unique-value path passed: " + pr.handover
-                            : std::string()) + ")";
-    res.evidence.insert(res.evidence.end(), pr.report.begin(), pr.report.end());
-    if (show == Validity::kViolated) res.evidence.push_back(path);
+    // "key "k": not linearizable (search path; the unique-value path passed it on: ...): ..."
+    std::vector<std::string> report = pr.report;
+    const std::string mark = ": not linearizable";
+    if (show == Validity::kViolated && !report.empty() && report[0].find(mark) != std::string::npos) {
+      std::string path = " (" + std::string(LinPathName(pr.path)) + " path" +
+                         (pr.path == LinPath::kSearch && !pr.handover.empty()
+                              ? "; the unique-value path passed it on: " + pr.handover
+                              : std::string()) + ")";
+      report[0].insert(report[0].find(mark) + mark.size(), path);
+    }
+    res.evidence.insert(res.evidence.end(), report.begin(), report.end());
   }
   if (abandoned > 0) {
     res.evidence.push_back(std::to_string(abandoned) +

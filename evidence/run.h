@@ -75,6 +75,9 @@ struct MembershipRecord {
 
 struct Run {
   std::string dir;
+  // The run's start (evidence/journal_start.h): the mono_ns every time shown to a user is
+  // measured from. LoadRun sets it from the journal; 0 in a Run built in code (see TimeOrigin).
+  int64_t start_ns = 0;
   std::vector<RaftSample> samples;               // in journal order
   std::vector<ClientOp> ops;                     // in invoke order
   std::vector<HashKvRecord> hashkvs;

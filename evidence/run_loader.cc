@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evidence/journal_start.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/snap_json.h"
 
@@ -108,6 +109,7 @@ class JournalParser {
     if (!e.contains("mono_ns")) return InvalidArgument("no \"mono_ns\"");
     int64_t mono_ns = 0;
     RL_RETURN_IF_ERROR(ReadI64(e, "mono_ns", &mono_ns));
+    start_.See(e);
     if (kind == "sample") return Sample(e, mono_ns);
     if (kind == "op") return Op(e, mono_ns);
     if (kind == "hashkv") return HashKv(e, mono_ns);
@@ -117,7 +119,11 @@ class JournalParser {
     return Status::Ok();   // session, action, fault, note, and kinds added later
   }
 
-  Run& run() { return run_; }
+  // The parsed Run, its start_ns set from the lines seen.
+  Run& run() {
+    run_.start_ns = start_.start_ns().value_or(0);
+    return run_;
+  }
 
  private:
   Status Sample(const json& e, int64_t mono_ns) {
@@ -248,6 +254,7 @@ class JournalParser {
   }
 
   Run run_;
+  RunStartFinder start_;                  // the run's start (journal_start.h)
   std::map<int64_t, size_t> op_index_;   // op_id -> index in run_.ops
 };
 

@@ -5,7 +5,8 @@
 // RUN_DIR/logs/<member>.snap.jsonl (evidence/snap_json.h) into Run::snaps. From the journal it keeps:
 // successful samples (hex ids parsed), client ops (an invoke joined with its completion by
 // op_id), HashKV records, membership records, and the etcd id -> lab name map (from samples'
-// "id", member events' "id" and membership "ids"). Other kinds are skipped.
+// "id", member events' "id" and membership "ids"), and the run's start instant (Run::start_ns,
+// evidence/journal_start.h). Other kinds are skipped.
 // Errors: NotFound when the journal is missing; InvalidArgument naming the file and line of a
 // malformed journal line or log; Corruption when a log's entries are not contiguous.
 // Reads files; otherwise pure. Thread-safe (no shared state).

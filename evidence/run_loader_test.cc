@@ -215,5 +215,36 @@ TEST(LoadRun, GapInALogIsCorruption) {
       << r.status().message();
 }
 
+// The run's start is the session start, not the first sample: the verdicts' t= count from it.
+TEST(RunFromJournal, StartIsTheSessionStartAndTimeOriginUsesIt) {
+  Result<evidence::Run> r = RunFromJournal(kJournal);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->start_ns, 1000000000);
+  EXPECT_EQ(checkutil::TimeOrigin(*r), 1000000000);
+  EXPECT_EQ(checkutil::RelSeconds(checkutil::TimeOrigin(*r), r->samples[0].mono_ns), "0.010s");
+}
+
+TEST(RunFromJournal, WithoutASessionStartTheEarliestLineStarts) {
+  Result<evidence::Run> r = RunFromJournal(
+      "{\"mono_ns\":3000,\"kind\":\"membership\",\"voters\":[\"n1\"]}\n"
+      "{\"mono_ns\":2000,\"kind\":\"note\",\"text\":\"x\"}\n"
+      "{\"mono_ns\":5000,\"kind\":\"sample\",\"member\":\"n1\",\"ok\":true}\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->start_ns, 2000);
+  EXPECT_EQ(checkutil::TimeOrigin(*r), 2000);
+  EXPECT_EQ(RunFromJournal("")->start_ns, 0);
+}
+
+// A Run built in code has no journal start: TimeOrigin keeps its first-sample fallback.
+TEST(TimeOrigin, RunBuiltInCodeFallsBackToTheFirstSample) {
+  evidence::Run run;
+  RaftSample s;
+  s.mono_ns = 700;
+  run.samples.push_back(s);
+  EXPECT_EQ(checkutil::TimeOrigin(run), 700);
+  run.start_ns = 100;
+  EXPECT_EQ(checkutil::TimeOrigin(run), 100);
+}
+
 }  // namespace
 }  // namespace raftlab::evidence

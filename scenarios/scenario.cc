@@ -19,6 +19,7 @@
 #include "driver/etcd_client.h"
 #include "driver/lab_service.h"
 #include "evidence/checkers.h"
+#include "evidence/journal_start.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/run_loader.h"
 #include "evidence/snap_json.h"
@@ -113,10 +114,14 @@ v1::LabControl::Stub* ScenarioContext::stub() { return daemon_->stub(); }
 
 int64_t ScenarioContext::NowMs() const { return (MonoNowNs() - up_mono_ns_) / 1'000'000; }
 
-std::string ScenarioContext::Stamp() const {
+std::string TranscriptStamp(int64_t run_start_ns, int64_t now_ns) {
   std::ostringstream s;
-  s << "+" << std::fixed << std::setprecision(2) << static_cast<double>(MonoNowNs() - start_mono_ns_) / 1e9 << "s";
+  s << "+" << std::fixed << std::setprecision(2) << static_cast<double>(now_ns - run_start_ns) / 1e9 << "s";
   return s.str();
+}
+
+std::string ScenarioContext::Stamp() const {
+  return TranscriptStamp(run_start_ns_ != 0 ? run_start_ns_ : start_mono_ns_, MonoNowNs());
 }
 
 void ScenarioContext::Line(const std::string& text) {
@@ -213,6 +218,9 @@ raftlab::Status ScenarioContext::Up() {
   }
   up_ = true;
   up_mono_ns_ = MonoNowNs();
+  // The transcript counts from the journal's run start, as the panels and the verdicts do.
+  Result<int64_t> run_start = evidence::ReadRunStartNs(journal_path_);
+  run_start_ns_ = run_start.ok() ? *run_start : start_mono_ns_;
   return Status::Ok();
 }
 

@@ -179,7 +179,8 @@ class ScenarioContext {
   std::unique_ptr<driver::DaemonClient> daemon_;
   bool up_ = false;
   int64_t up_mono_ns_ = 0;
-  int64_t start_mono_ns_ = 0;
+  int64_t start_mono_ns_ = 0;                 // this context's creation (the scenario's wall time)
+  int64_t run_start_ns_ = 0;                  // the journal's run start: transcript stamps count from it
   std::mt19937_64 rng_;
   std::vector<std::string> transcript_;
   std::vector<std::string> known_members_;    // every member seen in a Status reply
@@ -199,6 +200,9 @@ const v1::MemberStatus* FindMember(const v1::StatusReply& status, const std::str
 // Names of members whose role is leader.
 std::vector<std::string> Leaders(const v1::StatusReply& status);
 std::string JoinNames(const std::vector<std::string>& names, const std::string& sep = ",");
+// A transcript line's stamp, "+4.26s": seconds from the run's start (the journal's, read with
+// evidence::ReadRunStartNs, the instant the panels and verdicts count from too) to `now_ns`.
+std::string TranscriptStamp(int64_t run_start_ns, int64_t now_ns);
 
 // ---- the catalogue
 using ScenarioFn = std::function<raftlab::Status(ScenarioContext&)>;
