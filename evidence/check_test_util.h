@@ -72,6 +72,15 @@ inline ClientOp Put(int64_t op_id, const std::string& key, const std::string& va
   return op;
 }
 
+// A linearizable read of `key` that returned `value` (found).
+inline ClientOp Get(int64_t op_id, const std::string& key, const std::string& value, int64_t invoke_ms,
+                    int64_t complete_ms) {
+  ClientOp op = Put(op_id, key, value, invoke_ms, complete_ms);
+  op.f = "get";
+  op.found = true;
+  return op;
+}
+
 inline std::vector<LogEntry> GoodEntries() {
   return {Entry(1, 2), Entry(2, 2, "put", "a", "1"), Entry(3, 2, "put", "b", "2"),
           Entry(4, 2, "put", "a", "3")};
@@ -97,7 +106,8 @@ inline Run GoodRun() {
   run.logs["n1"] = Log(GoodEntries(), {{2, kN1, 1}, {2, kN1, 4}});
   run.logs["n2"] = Log(GoodEntries(), {{2, kN1, 1}, {2, kN1, 4}});
   run.logs["n3"] = Log(GoodEntries(), {{2, kN1, 1}, {2, kN1, 4}});
-  run.ops = {Put(1, "a", "1", 20, 40), Put(2, "b", "2", 30, 45), Put(3, "a", "3", 60, 95)};
+  run.ops = {Put(1, "a", "1", 20, 40), Put(2, "b", "2", 30, 45), Put(3, "a", "3", 60, 95),
+             Get(4, "a", "3", 100, 110)};
   for (const char* member : {"n1", "n2", "n3"}) {
     run.hashkvs.push_back({Ms(200), member, 4, 12345, 0});
   }

@@ -26,18 +26,38 @@ TEST(Checkers, AllPassOnAHealthyRun) {
   ASSERT_EQ(verdicts.size(), AllCheckers().size());
   for (size_t i = 0; i < verdicts.size(); ++i) {
     EXPECT_EQ(verdicts[i].checker, AllCheckers()[i].name);
-    EXPECT_EQ(verdicts[i].validity, Validity::kOk) << verdicts[i].checker << "\n"
-                                                   << Dump(verdicts[i]);
+    // The healthy run changes no membership: that property is not exercised, so not judged.
+    const Validity want = verdicts[i].checker == "membership" ? Validity::kNotApplicable : Validity::kOk;
+    EXPECT_EQ(verdicts[i].validity, want) << verdicts[i].checker << "\n" << Dump(verdicts[i]);
+    if (want == Validity::kOk) EXPECT_GE(verdicts[i].judged, 1u) << verdicts[i].checker;
     EXPECT_FALSE(verdicts[i].evidence.empty()) << verdicts[i].checker;
   }
   EXPECT_EQ(Overall(verdicts), Validity::kOk);
 }
 
+TEST(Checkers, OkThatJudgedNothingIsNotEarned) {
+  static const std::vector<CheckerInfo> kLiar = {
+      {"liar", "says ok on nothing", [](const evidence::Run&) {
+         Verdict v;
+         v.validity = Validity::kOk;
+         return v;
+       }}};
+  std::vector<Verdict> verdicts = RunCheckers(GoodRun(), kLiar);
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].validity, Validity::kUnknown);
+  EXPECT_TRUE(Mentions(verdicts[0], "said ok but counted no judged instance")) << Dump(verdicts[0]);
+}
+
 TEST(Checkers, OverallIsWorstWins) {
   Verdict ok, unknown, bad;
+  ok.validity = Validity::kOk;
   unknown.validity = Validity::kUnknown;
   bad.validity = Validity::kViolated;
-  EXPECT_EQ(Overall({}), Validity::kOk);
+  Verdict na;
+  na.validity = Validity::kNotApplicable;
+  EXPECT_EQ(Overall({}), Validity::kNotApplicable);
+  EXPECT_EQ(Overall({na, na}), Validity::kNotApplicable);
+  EXPECT_EQ(Overall({na, ok}), Validity::kOk);
   EXPECT_EQ(Overall({ok, unknown}), Validity::kUnknown);
   EXPECT_EQ(Overall({unknown, bad, ok}), Validity::kViolated);
 }
