@@ -171,8 +171,7 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
   }
   evidence::SamplerOptions so;
   so.interval_ms = options.sample_interval_ms;
-  sampler_ = std::make_unique<evidence::Sampler>(journal_.get(), exporter_.get(), so,
-                                                 [this] { return NamesById(); });
+  sampler_ = std::make_unique<evidence::Sampler>(journal_.get(), exporter_.get(), so, &sampler_names_);
   for (const auto& [name, m] : members_) sampler_->AddMember(name, MemberIp(name), kClientPort);
   if (options.prometheus) {
     progress("starting prometheus on " + options.prometheus_address + " (scrape every " +
@@ -261,6 +260,7 @@ void Lab::RefreshMemberIds() {
         }
       }
     }
+    PublishMemberNames();
     return;
   }
 }
@@ -270,6 +270,12 @@ std::map<uint64_t, std::string> Lab::NamesById() const {
   std::map<uint64_t, std::string> out;
   for (const auto& [name, m] : members_) if (m.id != 0) out[m.id] = name;
   return out;
+}
+
+void Lab::PublishMemberNames() {
+  evidence::MemberNames::Map names;
+  for (const auto& [name, m] : members_) if (m.id != 0) names[m.id] = name;
+  sampler_names_.Publish(std::move(names));
 }
 
 Result<std::vector<std::string>> Lab::Down() {
@@ -861,6 +867,7 @@ void Lab::Supervise() {
 }
 
 void Lab::Persist() {
+  PublishMemberNames();   // every change of members_ is persisted, so the sampler sees it too
   Json doc = {{"state_dir", paths_.state_dir}, {"daemon_pid", getpid()}, {"up", up_}, {"members", Json::array()}};
   if (journal_) doc["journal"] = journal_->path();
   doc["flags"] = {{"heartbeat_ms", options_.flags.heartbeat_ms}, {"election_ms", options_.flags.election_ms},

@@ -177,6 +177,10 @@ class Lab {
   std::map<std::string, Member> members_;
   std::unique_ptr<evidence::Journal> journal_;
   std::unique_ptr<evidence::Exporter> exporter_;
+  // What the sampler's threads label peers with, published whole on every change of members_
+  // so that they never take mu_ (declared before sampler_, which reads it, so it outlives it).
+  evidence::MemberNames sampler_names_;
+  void PublishMemberNames();   // caller holds mu_
   std::unique_ptr<evidence::Sampler> sampler_;
   std::unique_ptr<PrometheusServer> prometheus_;
   Json last_membership_;                 // journaled again only when it changes

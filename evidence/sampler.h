@@ -1,12 +1,17 @@
-// Sampler: polls every member's /debug/vars (raft.status) and /metrics at a fixed period
-// (default 50 ms), one thread per member so a paused or partitioned member cannot delay the
-// others. Each poll becomes a "sample" journal line and updates the exporter; the latest
-// sample per member is kept for `status`.
-// Thread-safe: AddMember/RemoveMember/Latest may be called from any thread.
+// Sampler: polls every member's raft.status (/debug/vars) at a fixed period (default 50 ms)
+// and its /metrics at a slower one (default 500 ms), one thread per member so a paused,
+// restarting or partitioned member cannot delay the others; each thread keeps one HTTP/1.1
+// connection to its member open (evidence/member_http.h). Each status poll becomes a
+// "sample" journal line (with a "metrics" object when /metrics was read on that round) and
+// updates the exporter; the latest sample per member is kept for `status`.
+//
+// The sampler threads never take their owner's locks: the id -> name map that labels peers
+// comes from a MemberNames the owner publishes whole whenever its members change.
+// Thread-safe: AddMember/RemoveMember/Latest/StopAll may be called from any thread;
+// MemberNames::Publish/Current likewise (Current is lock-free for readers).
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,17 +25,29 @@
 
 namespace raftlab::evidence {
 
+// An immutable etcd id -> member name map, replaced as a whole: the publisher builds a new
+// map and swaps it in; readers hold the one they loaded for as long as they use it.
+class MemberNames {
+ public:
+  using Map = std::map<uint64_t, std::string>;
+  void Publish(Map names) { current_.store(std::make_shared<const Map>(std::move(names))); }
+  std::shared_ptr<const Map> Current() const { return current_.load(); }   // never null
+
+ private:
+  std::atomic<std::shared_ptr<const Map>> current_{std::make_shared<const Map>()};
+};
+
 struct SamplerOptions {
-  int interval_ms = 50;
-  int metrics_every = 1;   // read /metrics on every Nth poll
+  int interval_ms = 50;           // raft.status, which the checkers and most panels read
+  int metrics_interval_ms = 500;  // /metrics, which only panels and the exporter read; 0: never
   int timeout_ms = 200;
 };
 
 class Sampler {
  public:
-  // names() returns the current etcd id -> member name map (for labels and lead names).
-  Sampler(Journal* journal, Exporter* exporter, SamplerOptions options,
-          std::function<std::map<uint64_t, std::string>()> names);
+  // `names` labels the leader's progress by peer name for the exporter; it may be null and
+  // must outlive the sampler.
+  Sampler(Journal* journal, Exporter* exporter, SamplerOptions options, const MemberNames* names);
   ~Sampler();  // stops every thread
 
   void AddMember(const std::string& member, const std::string& ip, int port);
@@ -45,8 +62,8 @@ class Sampler {
   Journal* journal_;
   Exporter* exporter_;
   SamplerOptions options_;
-  std::function<std::map<uint64_t, std::string>()> names_;
-  mutable std::mutex mu_;
+  const MemberNames* names_;
+  mutable std::mutex mu_;   // targets_ and latest_ only; never held across a poll
   std::map<std::string, std::unique_ptr<Target>> targets_;
   std::map<std::string, RaftSample> latest_;
 };

@@ -1,0 +1,176 @@
+#include "evidence/member_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace raftlab::evidence {
+namespace {
+
+// A loopback server for one test: `answer(request_number, request)` gives the bytes to send
+// back for each request ("" sends nothing); `close_after` closes a connection after that many
+// requests on it (0: keep it open).
+class ScriptedServer {
+ public:
+  using Answer = std::function<std::string(int, const std::string&)>;
+  ScriptedServer(Answer answer, int close_after) : answer_(std::move(answer)), close_after_(close_after) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(listen(fd_, 8), 0);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ScriptedServer() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      ++accepted_;
+      std::string in;
+      char buf[4096];
+      for (int on_conn = 0; !stop_;) {
+        size_t end = in.find("\r\n\r\n");
+        if (end == std::string::npos) {
+          ssize_t n = read(c, buf, sizeof buf);
+          if (n <= 0) break;
+          in.append(buf, static_cast<size_t>(n));
+          continue;
+        }
+        std::string request = in.substr(0, end + 4);
+        in.erase(0, end + 4);
+        std::string reply = answer_(requests_++, request);
+        if (!reply.empty() && write(c, reply.data(), reply.size()) < 0) break;
+        if (close_after_ > 0 && ++on_conn >= close_after_) break;
+      }
+      close(c);
+    }
+  }
+
+  Answer answer_;
+  int close_after_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepted_{0}, requests_{0};
+  std::thread thread_;
+};
+
+std::string Chunked(const std::string& body) {
+  std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (size_t i = 0; i < body.size(); i += 7) {
+    std::string part = body.substr(i, 7);
+    char size[16];
+    snprintf(size, sizeof size, "%zx", part.size());
+    out += std::string(size) + "\r\n" + part + "\r\n";
+  }
+  return out + "0\r\n\r\n";
+}
+
+TEST(DecodeChunked, CompleteIncompleteAndMalformed) {
+  std::string body;
+  size_t used = 0;
+  const std::string text = "4;ext=1\r\nWiki\r\nA\r\npedia in c\r\n0\r\nX-Trailer: y\r\n\r\nNEXT";
+  ASSERT_TRUE(DecodeChunked(text, &body, &used).ok());
+  EXPECT_EQ(body, "Wikipedia in c");
+  EXPECT_EQ(text.substr(used), "NEXT");
+  for (size_t cut : {0, 3, 12, 20, 30, 45})
+    EXPECT_EQ(DecodeChunked(text.substr(0, cut), &body, &used).code(), Code::kFailedPrecondition) << cut;
+  EXPECT_EQ(DecodeChunked("zz\r\nab\r\n", &body, &used).code(), Code::kUnavailable);
+  EXPECT_EQ(DecodeChunked("2\r\nabc\r\n0\r\n\r\n", &body, &used).code(), Code::kUnavailable);
+  EXPECT_EQ(DecodeChunked("\r\n", &body, &used).code(), Code::kUnavailable);
+}
+
+TEST(MemberHttp, KeepsOneConnectionForChunkedAndSizedReplies) {
+  ScriptedServer server(
+      [](int n, const std::string& request) {
+        EXPECT_NE(request.find("HTTP/1.1\r\n"), std::string::npos);
+        if (n % 2 == 0) return Chunked("raft status number " + std::to_string(n));
+        return std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+      },
+      0);
+  MemberHttp http("127.0.0.1", server.port());
+  for (int i = 0; i < 6; ++i) {
+    Result<HttpReply> r = http.Get(i % 2 == 0 ? "/debug/vars" : "/metrics", 1000);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, i % 2 == 0 ? "raft status number " + std::to_string(i) : "hello");
+  }
+  EXPECT_EQ(http.connects(), 1u);
+  EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(MemberHttp, ReconnectsWhenTheMemberClosedTheConnection) {
+  // The server closes every connection after one reply without saying so (as a restarted
+  // member would): the next Get fails on the old connection and is retried on a new one.
+  ScriptedServer server([](int, const std::string&) { return Chunked("ok"); }, 1);
+  MemberHttp http("127.0.0.1", server.port());
+  for (int i = 0; i < 3; ++i) {
+    Result<HttpReply> r = http.Get("/debug/vars", 1000);
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
+    EXPECT_EQ(r->body, "ok");
+  }
+  EXPECT_EQ(http.connects(), 3u);
+}
+
+TEST(MemberHttp, ConnectionCloseAndHttp10BodiesRunToTheClose) {
+  ScriptedServer server(
+      [](int n, const std::string&) {
+        return n == 0 ? std::string("HTTP/1.0 404 Not Found\r\n\r\nno such page")
+                      : std::string("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi");
+      },
+      1);
+  MemberHttp http("127.0.0.1", server.port());
+  Result<HttpReply> r = http.Get("/nope", 1000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->body, "no such page");
+  r = http.Get("/x", 1000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "hi");
+  EXPECT_EQ(http.connects(), 2u);
+}
+
+TEST(MemberHttp, SilentMemberTimesOutAndRefusedPortIsUnavailable) {
+  ScriptedServer server([](int, const std::string&) { return std::string(); }, 0);
+  MemberHttp http("127.0.0.1", server.port());
+  Result<HttpReply> r = http.Get("/debug/vars", 100);
+  EXPECT_EQ(r.status().code(), Code::kTimeout);
+
+  int port = 0;
+  {
+    ScriptedServer gone([](int, const std::string&) { return std::string(); }, 0);
+    port = gone.port();
+  }
+  MemberHttp refused("127.0.0.1", port);
+  EXPECT_EQ(refused.Get("/debug/vars", 500).status().code(), Code::kUnavailable);
+}
+
+TEST(MemberHttp, GarbageIsAnError) {
+  ScriptedServer server([](int, const std::string&) { return std::string("SSH-2.0-nope\r\n\r\n"); }, 0);
+  MemberHttp http("127.0.0.1", server.port());
+  EXPECT_EQ(http.Get("/debug/vars", 500).status().code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace raftlab::evidence
