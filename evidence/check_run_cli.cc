@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "evidence/check_common.h"
 #include "evidence/checkers.h"
 #include "evidence/run_loader.h"
 #include "evidence/verdict_policy.h"
@@ -115,7 +116,8 @@ int RunCheckRun(const std::vector<std::string>& args, std::ostream& out, std::os
     source = "every checker the run exercised";
   }
   const PolicyResult policy = ApplyPolicy(verdicts, requirements);
-  const std::string doc = VerdictsJson(verdicts, requirements, policy);
+  const std::vector<MemberSampleGaps> sampling = SampleGaps(*run, checkutil::TimeOrigin(*run));
+  const std::string doc = VerdictsJson(verdicts, requirements, policy, sampling);
 
   const std::string path = (std::filesystem::path(dir) / "verdicts.json").string();
   if (Status s = WriteAtomically(path, doc); !s.ok()) {
@@ -128,6 +130,7 @@ int RunCheckRun(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   out << "required (" << source << "): " << FormatRequirements(requirements) << "\n";
   for (const std::string& line : VerdictTable(policy, kSummaryLines)) out << line << "\n";
+  for (const MemberSampleGaps& g : sampling) out << "sampling " << DescribeSampleGaps(g) << "\n";
   out << "overall: " << ValidityName(Overall(verdicts)) << "; verdicts in " << path << "\n";
   return policy.exit_code;
 }

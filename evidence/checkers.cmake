@@ -18,7 +18,7 @@ add_library(raftlab_checkers STATIC
   verdict_report.cc
   run_loader.cc
   check_run_cli.cc)
-target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_common raftlab_wal raftlab_lincheck
+target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_sample_gaps raftlab_common raftlab_wal raftlab_lincheck
                       nlohmann_json::nlohmann_json)
 
 foreach(t election_safety term_monotonic commit_quorum log_matching state_machine_safety

@@ -31,7 +31,8 @@ const char* VerdictLabel(Validity v) {
 }
 
 std::string VerdictsJson(const std::vector<Verdict>& verdicts,
-                         const std::vector<Requirement>& requirements, const PolicyResult& policy) {
+                         const std::vector<Requirement>& requirements, const PolicyResult& policy,
+                         const std::vector<MemberSampleGaps>& sampling) {
   nlohmann::json doc;
   doc["verdicts"] = nlohmann::json::array();
   for (const VerdictStanding& s : policy.standings) {
@@ -54,6 +55,12 @@ std::string VerdictsJson(const std::vector<Verdict>& verdicts,
   doc["passed"] = policy.passed;
   doc["exit_code"] = policy.exit_code;
   doc["policy"] = policy.summary;
+  doc["sampling"] = nlohmann::json::array();
+  for (const MemberSampleGaps& g : sampling) {
+    doc["sampling"].push_back({{"member", g.member}, {"samples", g.samples}, {"median_gap_ms", g.median_gap_ms},
+                               {"max_gap_ms", g.max_gap_ms}, {"max_gap_from_s", g.max_gap_from_s},
+                               {"max_gap_to_s", g.max_gap_to_s}});
+  }
   // Evidence may quote keys and values that are not UTF-8: replace rather than throw.
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

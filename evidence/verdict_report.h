@@ -6,7 +6,8 @@
 //   {"verdicts":[{"checker","property","validity","judged","of","unit","required",
 //                 "minimum"?, "earned"?, "shortfall"?, "evidence":[...]}],
 //    "required":"durability:all,...", "overall":"ok|violated|unknown|not_applicable",
-//    "passed":bool, "exit_code":0|1|3, "policy":"6 required: 6 earned; ..."}
+//    "passed":bool, "exit_code":0|1|3, "policy":"6 required: 6 earned; ...",
+//    "sampling":[{"member","samples","median_gap_ms","max_gap_ms","max_gap_from_s","max_gap_to_s"}]}
 // Pure functions; thread-safe.
 #pragma once
 
@@ -14,13 +15,16 @@
 #include <vector>
 
 #include "evidence/run.h"
+#include "evidence/sample_gaps.h"
 #include "evidence/verdict_policy.h"
 
 namespace raftlab::evidence {
 
-// The verdicts.json document, pretty-printed, ending with a newline.
+// The verdicts.json document, pretty-printed, ending with a newline. `sampling` says how evenly
+// the sampler saw each member (the evidence under every sample-based verdict).
 std::string VerdictsJson(const std::vector<Verdict>& verdicts,
-                         const std::vector<Requirement>& requirements, const PolicyResult& policy);
+                         const std::vector<Requirement>& requirements, const PolicyResult& policy,
+                         const std::vector<MemberSampleGaps>& sampling = {});
 
 // "PASS", "FAIL", "UNKNOWN" or "N/A".
 const char* VerdictLabel(Validity v);

@@ -18,6 +18,7 @@
 #include "driver/daemon_client.h"
 #include "driver/etcd_client.h"
 #include "driver/lab_service.h"
+#include "evidence/check_common.h"
 #include "evidence/checkers.h"
 #include "evidence/journal_start.h"
 #include "evidence/raft_log_json.h"
@@ -597,7 +598,12 @@ void ScenarioContext::Judge() {
   }
   const std::vector<evidence::Verdict> verdicts = evidence::RunAllCheckers(*run);
   const evidence::PolicyResult policy = evidence::ApplyPolicy(verdicts, *requirements);
-  (void)WriteFileAtomic(run_dir_ + "/verdicts.json", evidence::VerdictsJson(verdicts, *requirements, policy));
+  const std::vector<evidence::MemberSampleGaps> sampling =
+      evidence::SampleGaps(*run, evidence::checkutil::TimeOrigin(*run));
+  (void)WriteFileAtomic(run_dir_ + "/verdicts.json", evidence::VerdictsJson(verdicts, *requirements, policy, sampling));
+  Json gaps = Json::object();
+  for (const auto& g : sampling) gaps[g.member] = g.max_gap_ms;
+  result_.facts["sampler_max_gap_ms"] = gaps;
   result_.overall = evidence::ValidityName(evidence::Overall(verdicts));
   result_.exit_code = policy.exit_code;
   result_.policy = policy.summary;
@@ -611,6 +617,10 @@ void ScenarioContext::Judge() {
     transcript_.push_back(line);
   }
   transcript_.push_back("```");
+  transcript_.push_back("");
+  transcript_.push_back("Sampling (the evidence under every sample-based verdict; a member's own restart is a gap in "
+                        "its series by nature, a gap in a running member would be the sampler stalling):");
+  for (const auto& g : sampling) transcript_.push_back("- " + evidence::DescribeSampleGaps(g));
   if (options_.progress) {
     for (const std::string& line : evidence::VerdictTable(policy, 1, "      ")) *options_.progress << "  " << line << "\n";
   }
