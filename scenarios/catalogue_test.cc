@@ -18,7 +18,21 @@ TEST(Catalogue, EveryScenarioDeclaresParseableRequirements) {
     bool durability_all = false;
     for (const auto& r : *parsed) durability_all = durability_all || (r.checker == "durability" && r.all);
     EXPECT_TRUE(durability_all) << s.name << ": every scenario writes, so every acked put must be judged";
+    for (const LabSpec& c : s.cases) {
+      if (c.required.empty()) continue;
+      auto own = evidence::ParseRequirements(c.required, evidence::CheckerNames());
+      EXPECT_TRUE(own.ok()) << s.name << " case " << c.run_name << ": " << own.status().message();
+    }
   }
+}
+
+TEST(Catalogue, PrevoteOffCaseRequiresTwoElections) {
+  const ScenarioInfo* s = FindScenario("prevote");
+  ASSERT_NE(s, nullptr);
+  ASSERT_EQ(s->cases.size(), 2u);
+  EXPECT_FALSE(s->cases[0].pre_vote);
+  EXPECT_TRUE(s->cases[1].pre_vote);
+  EXPECT_NE(s->cases[0].required.find("election_safety:2"), std::string::npos);
 }
 
 TEST(Catalogue, MembershipRequiresEveryConfChange) {

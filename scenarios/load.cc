@@ -18,6 +18,19 @@ double LoadStats::Percentile(double p) const {
   return v[std::min(i, v.size() - 1)];
 }
 
+double LoadStats::LongestPutGapMs(int64_t from_ns, int64_t to_ns) const {
+  std::vector<int64_t> acks = put_ok_mono_ns;   // appended by several clients: nearly sorted
+  std::sort(acks.begin(), acks.end());
+  int64_t longest = 0, previous = from_ns;
+  for (int64_t t : acks) {
+    if (t <= from_ns || t > to_ns) continue;
+    longest = std::max(longest, t - previous);
+    previous = t;
+  }
+  longest = std::max(longest, to_ns - previous);
+  return static_cast<double>(longest) / 1e6;
+}
+
 std::string LoadStats::Summary() const {
   char buf[256];
   double rate = duration_s > 0 ? ops / duration_s : 0;
@@ -86,7 +99,8 @@ void LoadGenerator::Client(int index) {
       v1::PutReply reply;
       s = stub_->Put(&call, req, &reply);
     }
-    const double ms = static_cast<double>(MonoNowNs() - t0) / 1e6;
+    const int64_t done_ns = MonoNowNs();
+    const double ms = static_cast<double>(done_ns - t0) / 1e6;
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.ops;
@@ -94,6 +108,7 @@ void LoadGenerator::Client(int index) {
         ++stats_.ok;
         ++(read ? stats_.gets_ok : stats_.puts_ok);
         stats_.ok_latency_ms.push_back(ms);
+        if (!read) stats_.put_ok_mono_ns.push_back(done_ns);
       } else {
         ++stats_.failed;
       }

@@ -40,9 +40,14 @@ struct LoadStats {
   int ops = 0, ok = 0, failed = 0;     // failed: any error (timeouts included)
   int puts_ok = 0, gets_ok = 0;
   std::vector<double> ok_latency_ms;   // completed ok ops
+  std::vector<int64_t> put_ok_mono_ns; // when each acknowledged put returned (MonoNowNs)
   double duration_s = 0;
 
   double Percentile(double p) const;   // over ok_latency_ms; 0 when empty
+  // The longest stretch of [from_ns, to_ns] without an acknowledged put, in ms: up to the
+  // first ack in the window, between two successive acks, or after the last one (the whole
+  // window when none landed in it). A write stall, whether the puts failed or hung.
+  double LongestPutGapMs(int64_t from_ns, int64_t to_ns) const;
   // "412 ops (300 put ok, 100 get ok, 12 errors) in 10.2 s, 40/s; ok latency p50 3.1 ms p99 12 ms max 40 ms"
   std::string Summary() const;
 };

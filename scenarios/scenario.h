@@ -59,6 +59,7 @@ struct LabSpec {
   int election_ms = 1000;
   bool pre_vote = false;
   bool slow_wal = false;           // every WAL on the lab's slowfs mount (up --slow-wal)
+  std::string required;            // this case's own verdict spec; "" = the scenario's `required`
 };
 
 struct CheckerSummary {
@@ -237,5 +238,6 @@ raftlab::Status RunLeaderCrash(ScenarioContext& ctx);
 raftlab::Status RunPartition(ScenarioContext& ctx);
 raftlab::Status RunMembership(ScenarioContext& ctx);
 raftlab::Status RunSlowDisk(ScenarioContext& ctx);
+raftlab::Status RunPrevote(ScenarioContext& ctx);
 
 }  // namespace raftlab::scenarios

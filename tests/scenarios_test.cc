@@ -49,7 +49,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
 
   CliRun list = lab.Cli({"scenario", "list", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  ASSERT_EQ(list.json.size(), 6u) << list.out;
+  ASSERT_GE(list.json.size(), 7u) << list.out;   // the seed's five, slow-disk, prevote (and more)
 
   CliRun run = lab.Cli({"lab", "--out", out, "--seed", "7", "--json"});
   std::cout << run.err.substr(run.err.size() > 20000 ? run.err.size() - 20000 : 0) << "\n";
@@ -60,7 +60,8 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     std::cout << r["scenario"].get<std::string>() << ": " << (r["passed"].get<bool>() ? "PASS" : "FAIL") << " in "
               << r["wall_s"].get<double>() << " s\n";
   }
-  for (const char* name : {"replicate", "election", "leader-crash", "partition-5", "partition-3", "membership", "slow-disk"}) {
+  for (const char* name : {"replicate", "election", "leader-crash", "partition-5", "partition-3", "membership", "slow-disk",
+                           "prevote-off", "prevote-on"}) {
     ASSERT_TRUE(by_name.count(name)) << name << " missing from " << run.out;
     const Json& r = by_name[name];
     EXPECT_TRUE(r["passed"].get<bool>()) << name << ": " << r.dump(2) << "\n" << Slurp(fs::path(r["run_dir"].get<std::string>()) / "transcript.md");
@@ -166,6 +167,28 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     std::cout << "slow-disk: fsync " << r["facts"]["fsync_baseline_ms"].get<double>() << " ms -> "
               << r["facts"]["fsync_slow_ms"].get<double>() << " ms -> " << r["facts"]["fsync_after_move_ms"].get<double>()
               << " ms; new leader " << r["facts"]["slow_to_new_leader_ms"].get<int64_t>() << " ms after the fault\n";
+  }
+  // prevote: the rejoin deposes the leader without pre-vote and changes nothing with it; the on
+  // case carries both cases' facts (the off ones read from the off case's folder).
+  {
+    const Json& off = by_name["prevote-off"]["facts"];
+    const Json& on = by_name["prevote-on"]["facts"];
+    ExpectArtefacts(fs::path(by_name["prevote-off"]["run_dir"].get<std::string>()), {"n1", "n2", "n3"});
+    ExpectArtefacts(fs::path(by_name["prevote-on"]["run_dir"].get<std::string>()), {"n1", "n2", "n3"});
+    EXPECT_GE(off["off_leader_changes_on_rejoin"].get<int64_t>(), 1) << off.dump(2);
+    EXPECT_GT(off["off_term_jump"].get<int64_t>(), 0) << off.dump(2);
+    EXPECT_GT(off["off_term_after"].get<int64_t>(), off["off_rejoiner_term_at_heal"].get<int64_t>()) << off.dump(2);
+    EXPECT_GE(off["off_term_after"].get<int64_t>(), off["off_rejoiner_max_term"].get<int64_t>()) << off.dump(2);
+    EXPECT_GE(off["off_write_stall_ms"].get<int64_t>(), 800) << off.dump(2);
+    EXPECT_EQ(on["on_leader_changes_on_rejoin"].get<int64_t>(), 0) << on.dump(2);
+    EXPECT_EQ(on["on_term_jump"].get<int64_t>(), 0) << on.dump(2);
+    EXPECT_EQ(on["on_rejoiner_max_term"].get<int64_t>(), on["on_term_before"].get<int64_t>()) << on.dump(2);
+    EXPECT_LT(on["on_write_stall_ms"].get<int64_t>(), 1000) << on.dump(2);
+    EXPECT_EQ(on["off_run"].get<std::string>(), fs::path(by_name["prevote-off"]["run_dir"].get<std::string>()).filename().string());
+    for (const char* key : {"off_leader_changes_on_rejoin", "off_term_jump", "off_write_stall_ms"}) EXPECT_EQ(on[key], off[key]) << key;
+    std::cout << "prevote: leader changes on rejoin " << off["off_leader_changes_on_rejoin"] << " -> "
+              << on["on_leader_changes_on_rejoin"] << ", term jump " << off["off_term_jump"] << " -> " << on["on_term_jump"]
+              << ", longest write stall " << off["off_write_stall_ms"] << " -> " << on["on_write_stall_ms"] << " ms\n";
   }
   // The report links every run and embeds its panels by relative path.
   std::string html = Slurp(fs::path(out) / "report" / "index.html");
