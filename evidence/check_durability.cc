@@ -4,8 +4,12 @@
 // log: an entry `put key=value` at an index the member's last hard state commits, or that some
 // other member commits with the very same entry. Members removed by the last membership record
 // are not asked. A later put to the same key does not hide the write: presence in the log is
-// what counts. A member whose log starts after the write's index (snapshot, purged WAL) cannot
-// tell, which makes the answer unknown rather than ok.
+// what counts. A member whose log starts after the write's index (installed snapshot, purged
+// WAL) cannot show the entry; it is judged through its store instead: a HashKV of that member
+// at a revision at or above the write's, equal to the HashKV at that same revision of a member
+// whose committed log holds the write, neither compacted at or past the write's revision
+// (HashKV covers every key revision above the compaction point, so equal hashes mean the same
+// revisions, the write's included). Without such a pair the answer is unknown rather than ok.
 // (2) No member discarded, on replay, an entry at or below a commit index it had reported while
 // it still held that entry: before it had seen the term of the overwriting entry (samples with
 // a lower term, and WAL hard states with a lower term, come before the overwrite).
@@ -38,6 +42,30 @@ bool CommittedAnywhere(const Run& run, const LogEntry& e) {
     if (other != nullptr && SameEntry(*other, e)) return true;
   }
   return false;
+}
+
+// A HashKV of `member` at a revision >= `revision` equal to one, at the same revision, of a
+// member in `holders`; neither compacted at or past `revision`. Null members when none.
+struct HashKvMatch {
+  const HashKvRecord* mine = nullptr;
+  const HashKvRecord* theirs = nullptr;
+};
+HashKvMatch MatchingHashKv(const Run& run, const std::string& member, int64_t revision,
+                           const std::set<std::string>& holders) {
+  if (revision <= 0) return {};
+  for (const HashKvRecord& mine : run.hashkvs) {
+    if (mine.member != member || mine.revision < revision || mine.compact_revision >= revision) {
+      continue;
+    }
+    for (const HashKvRecord& theirs : run.hashkvs) {
+      if (theirs.member != member && holders.count(theirs.member) > 0 &&
+          theirs.revision == mine.revision && theirs.hash == mine.hash &&
+          theirs.compact_revision < revision) {
+        return {&mine, &theirs};
+      }
+    }
+  }
+  return {};
 }
 
 std::string Range(const RaftLog& log) {
@@ -74,6 +102,14 @@ Verdict CheckDurability(const Run& run) {
     }
   }
 
+  // Per member: the acked writes below its log's start that its store was shown to hold.
+  struct StoreConfirmation {
+    size_t writes = 0;
+    uint64_t lowest_index = 0, highest_index = 0, first_log_index = 0;
+    int64_t revision = 0;
+    std::string holder;
+  };
+  std::map<std::string, StoreConfirmation> by_store;
   size_t acked = 0, present_everywhere = 0;
   for (const ClientOp& op : run.ops) acked += op.f == "put" && op.outcome == OpOutcome::kOk;
   if (!run.logs.empty()) {
@@ -97,6 +133,17 @@ Verdict CheckDurability(const Run& run) {
           }
         }
       }
+      // Members whose committed log holds the write: the stores another member's is compared with.
+      std::set<std::string> holders;
+      for (const std::string& member : members) {
+        auto m = puts.find(member);
+        if (m == puts.end()) continue;
+        auto it = m->second.find({op.key, op.value});
+        if (it == m->second.end()) continue;
+        for (const LogEntry* e : it->second) {
+          if (CommittedAnywhere(run, *e)) holders.insert(member);
+        }
+      }
       bool any_complete_log = false, all_ok = true;
       std::vector<std::string> missing;
       for (const std::string& member : members) {
@@ -118,13 +165,28 @@ Verdict CheckDurability(const Run& run) {
           }
         }
         if (found_committed) continue;
+        if (!found && index && *index < first) {
+          const HashKvMatch match = MatchingHashKv(run, member, op.revision, holders);
+          if (match.mine != nullptr) {
+            StoreConfirmation& c = by_store[member];
+            c.lowest_index = c.writes == 0 ? *index : std::min(c.lowest_index, *index);
+            c.highest_index = std::max(c.highest_index, *index);
+            c.first_log_index = first;
+            c.revision = match.mine->revision;
+            c.holder = match.theirs->member;
+            ++c.writes;
+            continue;
+          }
+        }
         all_ok = false;
         if (found) {
           unknown.Add(what + ": " + member + " holds it, but no hard state commits it (" +
                       Range(log) + ")");
         } else if (index && *index < first) {
           unknown.Add(what + ": at index " + std::to_string(*index) + ", below " + member +
-                      "'s log (" + Range(log) + "; snapshot or purged WAL)");
+                      "'s log (" + Range(log) + "; snapshot or purged WAL), and no HashKV of " +
+                      member + " at revision " + std::to_string(op.revision) +
+                      " or later equals one of a member whose committed log holds it");
         } else if (index) {
           const LogEntry* there = log.At(*index);
           missing.push_back(member + (there ? " (holds " + DescribeEntry(*there) + " at " +
@@ -216,19 +278,32 @@ Verdict CheckDurability(const Run& run) {
     v.evidence.push_back("no decoded WAL: " + std::to_string(acked) + " acked puts not checked");
     return v;
   }
+  std::string through_store;
+  std::vector<std::string> store_lines;
+  for (const auto& [member, c] : by_store) {
+    through_store += (through_store.empty() ? "" : ", ") + member;
+    store_lines.push_back(
+        member + "'s log starts at " + std::to_string(c.first_log_index) + ": " +
+        std::to_string(c.writes) + " acked puts at indexes " + std::to_string(c.lowest_index) +
+        "-" + std::to_string(c.highest_index) + " are in its store: its HashKV at revision " +
+        std::to_string(c.revision) + " equals " + c.holder + "'s, whose committed log holds them");
+  }
   const std::string summary =
       "judged " + std::to_string(present_everywhere) + " of " + std::to_string(acked) +
-      " acknowledged puts: present in the committed logs of " + JoinNames(members) + "; " +
-      std::to_string(truncations) + " WAL overwrites, none below a reported commit";
+      " acknowledged puts: present in the committed logs of " + JoinNames(members) +
+      (through_store.empty() ? "" : " (below the start of " + through_store + "'s log: in its store, by HashKV)") +
+      "; " + std::to_string(truncations) + " WAL overwrites, none below a reported commit";
   if (unknown.size() > 0) {
     v.validity = Validity::kUnknown;
     v.evidence.push_back(summary);
     for (std::string& line : unknown.Take("undecided writes")) v.evidence.push_back(line);
+    for (std::string& line : store_lines) v.evidence.push_back(std::move(line));
     DowngradeForWalProblems(run, &v);
     return v;
   }
   v.validity = Validity::kOk;
   v.evidence.push_back(summary);
+  for (std::string& line : store_lines) v.evidence.push_back(std::move(line));
   DowngradeForWalProblems(run, &v);
   return v;
 }

@@ -69,6 +69,66 @@ TEST(Durability, SnapshotStartedLogIsUnknownForOlderWrites) {
       << Dump(v);
 }
 
+// n3 installed a snapshot at 3: its log holds only index 4, the puts at 2 and 3 are in its store.
+evidence::Run SnapshotInstalledOnN3() {
+  evidence::Run run = GoodRun();
+  run.logs["n3"] = Log({Entry(4, 2, "put", "a", "3")}, {{2, kN1, 4}});
+  for (size_t i = 0; i < 3; ++i) run.ops[i].revision = static_cast<int64_t>(i) + 2;
+  return run;
+}
+
+TEST(Durability, WritesBelowASnapshotStartedLogCountThroughAnEqualHashKv) {
+  Verdict v = CheckDurability(SnapshotInstalledOnN3());
+  EXPECT_EQ(v.validity, Validity::kOk) << Dump(v);
+  EXPECT_EQ(v.judged, 3u);
+  EXPECT_EQ(v.of, 3u);
+  EXPECT_TRUE(Mentions(v, "judged 3 of 3 acknowledged puts: present in the committed logs of n1,n2,n3 "
+                          "(below the start of n3's log: in its store, by HashKV)"))
+      << Dump(v);
+  EXPECT_TRUE(Mentions(v, "n3's log starts at 4: 2 acked puts at indexes 2-3 are in its store: its HashKV "
+                          "at revision 4 equals n1's, whose committed log holds them"))
+      << Dump(v);
+}
+
+TEST(Durability, AnUnequalHashKvLeavesWritesBelowTheLogUnknown) {
+  evidence::Run run = SnapshotInstalledOnN3();
+  for (HashKvRecord& h : run.hashkvs)
+    if (h.member == "n3") h.hash = 999;
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_EQ(v.judged, 1u);
+  EXPECT_TRUE(Mentions(v, "at index 2, below n3's log (log 4-4, commit 4; snapshot or purged WAL), and no "
+                          "HashKV of n3 at revision 2 or later equals one of a member whose committed log "
+                          "holds it"))
+      << Dump(v);
+}
+
+TEST(Durability, AHashKvBelowTheWritesRevisionDoesNotCount) {
+  evidence::Run run = SnapshotInstalledOnN3();
+  for (HashKvRecord& h : run.hashkvs) h.revision = 2;   // covers the put at revision 2, not the one at 3
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_EQ(v.judged, 2u) << Dump(v);
+  EXPECT_TRUE(Mentions(v, "put b=2 (op 2, acked at t=0.045s via n1): at index 3, below n3's log")) << Dump(v);
+}
+
+TEST(Durability, AStoreCompactedPastTheWriteDoesNotCount) {
+  evidence::Run run = SnapshotInstalledOnN3();
+  for (HashKvRecord& h : run.hashkvs) h.compact_revision = 3;   // revisions 2 and 3 no longer hashed
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_EQ(v.judged, 1u) << Dump(v);
+}
+
+TEST(Durability, AnEqualHashKvOfAMemberWithoutTheWriteDoesNotCount) {
+  evidence::Run run = SnapshotInstalledOnN3();
+  run.logs["n2"] = run.logs["n3"];   // n2 too starts after the writes: n1 alone holds them
+  std::erase_if(run.hashkvs, [](const HashKvRecord& h) { return h.member == "n1"; });
+  Verdict v = CheckDurability(run);
+  EXPECT_EQ(v.validity, Validity::kUnknown) << Dump(v);
+  EXPECT_EQ(v.judged, 1u) << Dump(v);
+}
+
 TEST(Durability, RemovedMembersAreNotAsked) {
   evidence::Run run = GoodRun();
   run.logs["n3"].entries.resize(1);

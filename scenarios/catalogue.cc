@@ -36,6 +36,12 @@ const std::vector<ScenarioInfo>& Catalogue() {
        "brings fsync and stability back",
        {{.run_name = "", .members = 3, .slow_wal = true}}, RunSlowDisk,
        "election_safety:2,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all"},
+      {"snapshot",
+       "3 -> 4 members with --snapshot-count 100; a follower killed while the leader compacts past its next "
+       "index comes back through InstallSnapshot: its WAL jumps to the snapshot, whose ConfState lists the 4 voters",
+       {{.run_name = "", .members = 3, .snapshot_count = 100}}, RunSnapshot,
+       "membership:all,durability:all,log_matching,state_machine_safety,election_safety,term_monotonic,"
+       "commit_quorum:5"},
       {"prevote",
        "a follower partitioned for several election timeouts rejoins: without pre-vote its inflated term deposes "
        "the leader and writes stall; with pre-vote it stays a pre-candidate and rejoins silently (side by side)",

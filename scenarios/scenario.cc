@@ -198,6 +198,7 @@ raftlab::Status ScenarioContext::Up() {
   f->set_heartbeat_ms(static_cast<uint32_t>(lab_.heartbeat_ms));
   f->set_election_ms(static_cast<uint32_t>(lab_.election_ms));
   f->set_pre_vote(lab_.pre_vote);
+  f->set_snapshot_count(static_cast<uint64_t>(lab_.snapshot_count));
   f->set_slow_wal(lab_.slow_wal);
   f->set_sample_interval_ms(50);
   f->set_etcd_binary("/usr/bin/etcd");
@@ -689,6 +690,7 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
   head << "# Scenario " << result_.name << ": " << (result_.passed ? "PASS" : "FAIL") << "\n\n"
        << "seed " << options_.seed << " · " << lab_.members << " members · etcd --heartbeat-interval "
        << lab_.heartbeat_ms << " --election-timeout " << lab_.election_ms << (lab_.pre_vote ? " --pre-vote" : "")
+       << (lab_.snapshot_count > 0 ? " --snapshot-count " + std::to_string(lab_.snapshot_count) : std::string())
        << " · run " << fs::path(run_dir_).filename().string() << "\n\n"
        << "expectations: " << (result_.expectations - result_.failed_expectations) << "/" << result_.expectations
        << " held · verdicts: " << result_.policy << " · wall time " << std::fixed << std::setprecision(1)

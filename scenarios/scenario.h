@@ -59,6 +59,7 @@ struct LabSpec {
   int election_ms = 1000;
   bool pre_vote = false;
   bool slow_wal = false;           // every WAL on the lab's slowfs mount (up --slow-wal)
+  int snapshot_count = 0;          // etcd --snapshot-count (0: etcd's default, 100000)
   std::string required;            // this case's own verdict spec; "" = the scenario's `required`
 };
 
@@ -238,6 +239,7 @@ raftlab::Status RunLeaderCrash(ScenarioContext& ctx);
 raftlab::Status RunPartition(ScenarioContext& ctx);
 raftlab::Status RunMembership(ScenarioContext& ctx);
 raftlab::Status RunSlowDisk(ScenarioContext& ctx);
+raftlab::Status RunSnapshot(ScenarioContext& ctx);
 raftlab::Status RunPrevote(ScenarioContext& ctx);
 
 }  // namespace raftlab::scenarios

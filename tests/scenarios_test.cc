@@ -49,7 +49,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
 
   CliRun list = lab.Cli({"scenario", "list", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  ASSERT_GE(list.json.size(), 7u) << list.out;   // the seed's five, slow-disk, prevote (and more)
+  ASSERT_GE(list.json.size(), 8u) << list.out;   // the seed's five, slow-disk, prevote, snapshot (and more)
 
   CliRun run = lab.Cli({"lab", "--out", out, "--seed", "7", "--json"});
   std::cout << run.err.substr(run.err.size() > 20000 ? run.err.size() - 20000 : 0) << "\n";
@@ -61,7 +61,7 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
               << r["wall_s"].get<double>() << " s\n";
   }
   for (const char* name : {"replicate", "election", "leader-crash", "partition-5", "partition-3", "membership", "slow-disk",
-                           "prevote-off", "prevote-on"}) {
+                           "prevote-off", "prevote-on", "snapshot"}) {
     ASSERT_TRUE(by_name.count(name)) << name << " missing from " << run.out;
     const Json& r = by_name[name];
     EXPECT_TRUE(r["passed"].get<bool>()) << name << ": " << r.dump(2) << "\n" << Slurp(fs::path(r["run_dir"].get<std::string>()) / "transcript.md");
@@ -189,6 +189,22 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
     std::cout << "prevote: leader changes on rejoin " << off["off_leader_changes_on_rejoin"] << " -> "
               << on["on_leader_changes_on_rejoin"] << ", term jump " << off["off_term_jump"] << " -> " << on["on_term_jump"]
               << ", longest write stall " << off["off_write_stall_ms"] << " -> " << on["on_write_stall_ms"] << " ms\n";
+  }
+  // snapshot: the killed follower came back through InstallSnapshot, carrying the 4 voters.
+  {
+    const Json& r = by_name["snapshot"];
+    const Json& f = r["facts"];
+    ExpectArtefacts(fs::path(r["run_dir"].get<std::string>()), {"n1", "n2", "n3", "n4"});
+    EXPECT_GT(f["snapshot_index"].get<uint64_t>(), f["follower_last_index_before"].get<uint64_t>()) << f.dump(2);
+    EXPECT_GT(f["leader_compact_index"].get<uint64_t>(), f["follower_last_index_before"].get<uint64_t>()) << f.dump(2);
+    EXPECT_GE(f["snapshots_sent"].get<int64_t>(), 1) << f.dump(2);
+    EXPECT_GE(f["snapshots_received"].get<int64_t>(), 1) << f.dump(2);
+    EXPECT_EQ(f["snap_confstate_voters"].get<uint64_t>(), 4u) << f.dump(2);
+    EXPECT_GT(f["catch_up_ms"].get<int64_t>(), 0) << f.dump(2);
+    std::cout << "snapshot: " << f["follower"].get<std::string>() << " last index "
+              << f["follower_last_index_before"] << " -> snapshot " << f["snapshot_index"] << " (sent "
+              << f["snapshots_sent"] << ", received " << f["snapshots_received"] << "), caught up in "
+              << f["catch_up_ms"] << " ms; " << f["snap_confstate"].get<std::string>() << "\n";
   }
   // The report links every run and embeds its panels by relative path.
   std::string html = Slurp(fs::path(out) / "report" / "index.html");
