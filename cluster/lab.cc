@@ -589,8 +589,17 @@ static Status MoveDirContents(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
-Status Lab::RestartMember(const std::string& name, WalPlacement wal, const Progress& progress) {
+Status Lab::RestartMember(const std::string& name, WalPlacement wal, const Progress& progress,
+                          const RestartTiming& timing) {
   RL_RETURN_IF_ERROR(CheckMember(name));
+  EtcdFlags flags;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    flags = members_.at(name).spec.flags;
+  }
+  if (timing.heartbeat_ms != 0) flags.heartbeat_ms = timing.heartbeat_ms;
+  if (timing.election_ms != 0) flags.election_ms = timing.election_ms;
+  if (std::string why = ValidateEtcdFlags(flags); !why.empty()) return InvalidArgument(why);
   if (IsRunning(name)) {
     progress("stopping etcd " + name + " (SIGTERM)");
     RL_RETURN_IF_ERROR(StopMember(name, 10000));
@@ -610,8 +619,12 @@ Status Lab::RestartMember(const std::string& name, WalPlacement wal, const Progr
       RL_RETURN_IF_ERROR(MoveDirContents(before, fast));
       m.spec.wal_dir.clear();
     }
-    if (journal_) journal_->Record("action", {{"name", "restart"}, {"member", name}, {"wal_dir", CurrentWalDir(m)}});
-    progress("starting etcd " + name + " (WAL in " + CurrentWalDir(m) + ")");
+    m.spec.flags = flags;
+    if (journal_)
+      journal_->Record("action", {{"name", "restart"}, {"member", name}, {"wal_dir", CurrentWalDir(m)},
+                                  {"heartbeat_ms", flags.heartbeat_ms}, {"election_ms", flags.election_ms}});
+    progress("starting etcd " + name + " (WAL in " + CurrentWalDir(m) + ", --heartbeat-interval " +
+             std::to_string(flags.heartbeat_ms) + " --election-timeout " + std::to_string(flags.election_ms) + ")");
     RL_RETURN_IF_ERROR(StartMember(&m));
     Persist();
   }

@@ -66,6 +66,12 @@ struct MemberView {
 
 enum class WalPlacement { kUnchanged, kFast, kSlow };
 
+// etcd timing flags a restart changes (0: keep the member's current value).
+struct RestartTiming {
+  uint32_t heartbeat_ms = 0;           // --heartbeat-interval
+  uint32_t election_ms = 0;            // --election-timeout
+};
+
 struct MemberFiles {
   std::string data_dir, wal_dir, log_path;
 };
@@ -107,8 +113,10 @@ class Lab {
   // SIGTERM, then SIGKILL after timeout_ms; returns once the supervisor saw it exit.
   Status StopMember(const std::string& name, int timeout_ms);
   // Stops the member if it runs, moves its WAL when `wal` asks, starts it again on the same
-  // data and waits until it answers.
-  Status RestartMember(const std::string& name, WalPlacement wal, const Progress& progress);
+  // data (with `timing`'s flags when set, checked against etcd's limits before it stops) and
+  // waits until it answers.
+  Status RestartMember(const std::string& name, WalPlacement wal, const Progress& progress,
+                       const RestartTiming& timing = {});
   // "n2" | "leader" | "a-follower": a member name, resolved now.
   Result<std::string> ResolveTarget(const std::string& spec);
   // The control file of the member's slowfs mount; FailedPrecondition when its WAL is on

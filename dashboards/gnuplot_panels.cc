@@ -42,7 +42,8 @@ bool NonEmptyFile(const std::string& path) {
   return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;
 }
 
-// "pngcairo" when this gnuplot has it, else "png"; Unsupported when neither png nor svg exists.
+}  // namespace
+
 Result<std::string> PngTerminal(const std::string& gnuplot) {
   Result<RunResult> r = Run({gnuplot, "-e", "set terminal"});
   if (!r.ok()) return r.status();
@@ -61,8 +62,6 @@ Result<std::string> PngTerminal(const std::string& gnuplot) {
   if (has("png")) return std::string("png");
   return Unsupported(gnuplot + " has neither the pngcairo nor the png terminal; install gnuplot-nox");
 }
-
-}  // namespace
 
 std::string FindGnuplot() {
   if (IsExecutable("/usr/bin/gnuplot")) return "/usr/bin/gnuplot";

@@ -25,4 +25,7 @@ Status DrawPanels(const std::string& run_dir, std::vector<std::string>* written)
 // The gnuplot found, or "" when none is installed.
 std::string FindGnuplot();
 
+// "pngcairo" when this gnuplot has it, else "png"; Unsupported when neither png nor svg exists.
+Result<std::string> PngTerminal(const std::string& gnuplot);
+
 }  // namespace raftlab::dashboards

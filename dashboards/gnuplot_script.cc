@@ -53,6 +53,8 @@ std::string WithClause(const Line& line, const std::vector<std::string>& members
       return "with points pt 2 ps 1.6 lw 2";
     case LineStyle::kUnknownPoints:
       return "with points pt 8 ps 1.6 lw 2";
+    case LineStyle::kIntervals:   // flat segments; the dots keep a short interval visible
+      return "with linespoints lw 2 pt 7 ps 0.35 " + dash;
   }
   return "with lines";
 }
@@ -88,6 +90,11 @@ void Header(std::ostringstream& s, const Panel& panel, const RunSeries& run, con
 // Fault windows and leader changes. Windows are shaded behind the data (on a state timeline
 // they show between the rows) and edged by thin lines in front.
 void Overlays(std::ostringstream& s, const RunSeries& run) {
+  // A label is about 8% of the x axis wide: one starting closer than that to the last one drawn
+  // would print over it (a fault moved from member to member every second or two), so it is left
+  // out; its window is still shaded and edged.
+  const double label_gap = 0.08 * std::max(run.duration, 1.0);
+  double last_label = -label_gap;
   for (const FaultWindow& f : run.faults) {
     s << "set object rect from first " << Fmt(f.start) << ", graph 0 to first " << Fmt(std::max(f.end, f.start))
       << ", graph 1 back fc rgb '" << kFaultColor
@@ -95,8 +102,21 @@ void Overlays(std::ostringstream& s, const RunSeries& run) {
     for (double x : {f.start, f.end})
       s << "set arrow from first " << Fmt(x) << ", graph 0 to first " << Fmt(x) << ", graph 1 nohead front lw 1 lc rgb '"
         << kFaultColor << "'\n";
+    if (f.ended && f.start - last_label < label_gap) continue;   // "(not ended)" always shows
+    last_label = f.start;
     s << "set label " << GnuplotQuote(f.Label() + (f.ended ? "" : " (not ended)")) << " at first " << Fmt(f.start)
       << ", graph 1 left offset 0.4,0.6 front tc rgb '" << kFaultColor << "' font ',9'\n";
+  }
+  // Step labels run up from the bottom; one close to the previous step's starts half-way up.
+  double last_mark = -label_gap;
+  bool raised = false;
+  for (const StepMark& m : run.marks) {
+    raised = m.t - last_mark < label_gap / 2 && !raised;
+    last_mark = m.t;
+    s << "set arrow from first " << Fmt(m.t) << ", graph 0 to first " << Fmt(m.t)
+      << ", graph 1 nohead front lw 2 lc rgb '" << kStepMarkColor << "'\n";
+    s << "set label " << GnuplotQuote(m.label) << " at first " << Fmt(m.t) << ", graph " << (raised ? "0.5" : "0.03")
+      << " rotate by 90 left offset -0.6,0 front tc rgb '" << kStepMarkColor << "' font ',9'\n";
   }
   bool labels = run.leader_changes.size() <= kMaxLeaderLabels;
   for (const LeaderChange& c : run.leader_changes) {
@@ -117,6 +137,8 @@ std::string OverlayKeys(const RunSeries& run) {
   if (!run.leader_changes.empty())
     keys += ", NaN with lines dt (5,4) lw 1.3 lc rgb '" + std::string(kLeaderChangeColor) +
             "' title 'leader change'";
+  if (!run.marks.empty())
+    keys += ", NaN with lines lw 2 lc rgb '" + std::string(kStepMarkColor) + "' title 'scenario step'";
   return keys;
 }
 

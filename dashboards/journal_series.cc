@@ -159,6 +159,7 @@ std::vector<Line> PerSampleValue(const JournalSeries& js, int variant, const Con
 std::vector<Line> MeanDelta(const JournalSeries& js, int variant, const Context& ctx, const std::vector<Json>& events) {
   struct Prev {
     double sum, count;
+    double t;   // when the sample was taken
   };
   std::map<std::string, std::optional<Prev>> prev;
   std::map<std::string, Line> lines;
@@ -174,17 +175,22 @@ std::vector<Line> MeanDelta(const JournalSeries& js, int variant, const Context&
     if (Str(e, "kind") != "sample") continue;
     std::optional<double> sum = Metric(e, js.field), count = Metric(e, js.field2);
     if (!sum || !count) continue;
+    const double t = ctx.Time(e);
     if (std::optional<Prev>& p = prev[member]) {
       double ds = *sum - p->sum, dc = *count - p->count;
       if (dc > 0 && ds >= 0) {
         line.name = LineName(member, js.suffix);
         line.member = member;
         line.variant = variant;
-        line.style = LineStyle::kLines;
-        line.points.push_back({ctx.Time(e), ds / dc * js.scale});
+        line.style = LineStyle::kIntervals;
+        // One flat segment over the interval; a gap first unless it continues the last one.
+        const bool touches = !line.points.empty() && !std::isnan(line.points.back().v) && line.points.back().t == p->t;
+        if (!line.points.empty() && !touches && !std::isnan(line.points.back().v)) line.points.push_back({p->t, kGap});
+        line.points.push_back({p->t, ds / dc * js.scale});
+        line.points.push_back({t, ds / dc * js.scale});
       }
     }
-    prev[member] = Prev{*sum, *count};
+    prev[member] = Prev{*sum, *count, t};
   }
   for (auto& [m, line] : lines)
     if (line.name.empty()) line.points.clear();
@@ -437,6 +443,15 @@ std::vector<LeaderChange> LeaderChanges(const std::vector<Json>& events) {
   return LeaderChangesIn(Context(events), events);
 }
 
+std::vector<StepMark> StepMarks(const std::vector<Json>& events) {
+  Context ctx(events);
+  std::vector<StepMark> marks;
+  for (const Json& e : events)
+    if (Str(e, "kind") == "note" && !Str(e, "mark").empty()) marks.push_back({ctx.Time(e), Str(e, "mark")});
+  std::stable_sort(marks.begin(), marks.end(), [](const StepMark& a, const StepMark& b) { return a.t < b.t; });
+  return marks;
+}
+
 PanelData SeriesFor(const Panel& panel, const std::vector<Json>& events) {
   return SeriesIn(panel, Context(events), events);
 }
@@ -449,6 +464,7 @@ RunSeries BuildRunSeries(const std::vector<Json>& events) {
   run.members = ctx.members;
   run.faults = FaultWindows(events);
   run.leader_changes = LeaderChangesIn(ctx, events);
+  run.marks = StepMarks(events);
   for (const Panel& p : Catalogue()) run.panels[p.id] = SeriesIn(p, ctx, events);
   return run;
 }

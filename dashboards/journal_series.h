@@ -14,8 +14,12 @@
 //  - A member is "down" from a sample with ok:false, or a `member` event exited/stopped/
 //    removed, until its next ok sample.
 //  - Histogram means (kMetricMeanDelta) are Δsum/Δcount between consecutive samples of one
-//    member that carry both metrics; intervals with Δcount <= 0 (no event, or a restart reset
-//    the counters) give no point.
+//    member that carry both metrics, drawn as a flat segment over that interval (the mean of
+//    the events that completed in it); intervals with Δcount <= 0 (no event, or a restart
+//    reset the counters) give no segment, so the line breaks there instead of interpolating
+//    across a stall (one 1.5 s fsync is one segment at 1500 ms, not a ramp).
+//  - A step mark is a `note` event with a string "mark" (the label): a scenario's step such as
+//    a stopgap or a fix, drawn as a labelled vertical line on every panel.
 //
 // No I/O except LoadRunSeries, which reads run_dir/journal.jsonl. Thread-safe.
 #pragma once
@@ -36,7 +40,9 @@ struct Point {
   double v = 0;
 };
 
-enum class LineStyle { kSteps, kLines, kPoints, kErrorPoints, kUnknownPoints };
+// kIntervals: pairs of points (start, v), (end, v) per interval, gaps (NaN) between intervals
+// that do not touch.
+enum class LineStyle { kSteps, kLines, kPoints, kErrorPoints, kUnknownPoints, kIntervals };
 
 // A point with v = NaN is a gap: the member was down, the line breaks there.
 struct Line {
@@ -75,6 +81,11 @@ struct LeaderChange {
   std::string leader;  // member name, or the hex id when the name is unknown
 };
 
+struct StepMark {
+  double t = 0;
+  std::string label;   // "stopgap", "fix"
+};
+
 struct PanelData {
   std::vector<Line> lines;     // kTimeseries
   std::vector<StateRow> rows;  // kStateTimeline, in member order
@@ -86,6 +97,7 @@ struct RunSeries {
   std::vector<std::string> members;  // sorted naturally: n1, n2, ..., n10
   std::vector<FaultWindow> faults;   // by start time
   std::vector<LeaderChange> leader_changes;
+  std::vector<StepMark> marks;       // by time
   std::map<std::string, PanelData> panels;  // by panel id, every catalogue panel present
 };
 
@@ -95,6 +107,7 @@ Result<std::vector<Json>> ParseJournal(const std::string& text);
 // The pieces, each usable alone (times since the run's start, end = last event time).
 std::vector<FaultWindow> FaultWindows(const std::vector<Json>& events);
 std::vector<LeaderChange> LeaderChanges(const std::vector<Json>& events);
+std::vector<StepMark> StepMarks(const std::vector<Json>& events);
 PanelData SeriesFor(const Panel& panel, const std::vector<Json>& events);
 
 // Everything for every catalogue panel.

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "dashboards/gnuplot_script.h"
 #include "dashboards/sample_journal.h"
 
 namespace raftlab::dashboards {
@@ -222,14 +223,79 @@ TEST(JournalSeries, LatencyAndErrorsFromOps) {
 
 TEST(JournalSeries, FsyncMeanFromDeltas) {
   PanelData d = SeriesFor(*FindPanel("wal_fsync"), Events());
-  // n1: (0.030-0.010)/(20-10) s = 2 ms at t=2. At t=4 nothing was fsynced (Δcount 0) and at
-  // t=4.5 the counters went back (restart): no points. n2 has a single sample: no line.
+  // n1: (0.030-0.010)/(20-10) s = 2 ms over the interval from its sample at t=1 to t=2. At t=4
+  // nothing was fsynced (Δcount 0) and at t=4.5 the counters went back (restart): no
+  // segment. n2 has a single sample: no line.
   ASSERT_EQ(d.lines.size(), 1u);
   const Line& n1 = d.lines[0];
   EXPECT_EQ(n1.name, "n1");
-  ASSERT_EQ(n1.points.size(), 1u);
-  EXPECT_NEAR(n1.points[0].t, 2.0, 1e-6);
+  EXPECT_EQ(n1.style, LineStyle::kIntervals);
+  ASSERT_EQ(n1.points.size(), 2u);
+  EXPECT_NEAR(n1.points[0].t, 1.0, 1e-6);
+  EXPECT_NEAR(n1.points[1].t, 2.0, 1e-6);
   EXPECT_NEAR(n1.points[0].v, 2.0, 1e-9);
+  EXPECT_NEAR(n1.points[1].v, 2.0, 1e-9);
+}
+
+// One stalled fsync: samples every 0.5 s, fast fsyncs until t=1, then none until a single
+// 1.5 s fsync completes between t=2.5 and t=3. The panel must show the fast interval, a gap
+// while nothing completed, and one segment at 1500 ms over (2.5, 3]: not a line rising from
+// 1 ms at t=1 to 1500 ms at t=3 as if fsyncs had slowed gradually.
+TEST(JournalSeries, StalledFsyncIsOneIntervalNotARamp) {
+  std::string j;
+  auto sample = [&](double t, double sum, int count) {
+    j += "{\"mono_ns\":" + std::to_string(static_cast<int64_t>(1e9 + t * 1e9)) +
+         ",\"kind\":\"sample\",\"member\":\"n1\",\"ok\":true,\"id\":\"a\",\"term\":2,\"lead\":\"a\","
+         "\"state\":\"StateLeader\",\"metrics\":{\"wal_fsync_duration_seconds_sum\":" + std::to_string(sum) +
+         ",\"wal_fsync_duration_seconds_count\":" + std::to_string(count) + "}}\n";
+  };
+  sample(0.0, 0.000, 0);
+  sample(0.5, 0.005, 5);    // 1 ms each
+  sample(1.0, 0.010, 10);   // 1 ms each, touching the interval before
+  sample(1.5, 0.010, 10);
+  sample(2.0, 0.010, 10);
+  sample(2.5, 0.010, 10);
+  sample(3.0, 1.510, 11);   // one fsync of 1.5 s
+  Result<std::vector<Json>> events = ParseJournal(j);
+  ASSERT_TRUE(events.ok());
+  PanelData d = SeriesFor(*FindPanel("wal_fsync"), *events);
+  ASSERT_EQ(d.lines.size(), 1u);
+  const std::vector<Point>& p = d.lines[0].points;
+  // (0,1) (0.5,1) (0.5,1) (1,1)  gap  (2.5,1500) (3,1500)
+  ASSERT_EQ(p.size(), 7u);
+  EXPECT_NEAR(p[0].t, 0.0, 1e-9);
+  EXPECT_NEAR(p[3].t, 1.0, 1e-9);
+  EXPECT_NEAR(p[3].v, 1.0, 1e-9);
+  EXPECT_TRUE(std::isnan(p[4].v)) << "the line must break where no fsync completed";
+  EXPECT_NEAR(p[5].t, 2.5, 1e-9);
+  EXPECT_NEAR(p[5].v, 1500.0, 1e-6);
+  EXPECT_NEAR(p[6].t, 3.0, 1e-9);
+  EXPECT_NEAR(p[6].v, 1500.0, 1e-6);
+  for (const Point& x : p)
+    if (!std::isnan(x.v)) EXPECT_TRUE(x.v == 1.0 || std::abs(x.v - 1500.0) < 1e-6) << "no interpolated value " << x.v;
+}
+
+TEST(JournalSeries, StepMarksFromNotesWithAMark) {
+  Result<std::vector<Json>> events = ParseJournal(
+      "{\"mono_ns\":1000000000,\"kind\":\"session\",\"event\":\"start\"}\n"
+      "{\"mono_ns\":3000000000,\"kind\":\"note\",\"text\":\"fix: WAL on fast storage\",\"mark\":\"fix\"}\n"
+      "{\"mono_ns\":2000000000,\"kind\":\"note\",\"text\":\"step: plain note\"}\n"
+      "{\"mono_ns\":1500000000,\"kind\":\"note\",\"text\":\"stopgap\",\"mark\":\"stopgap\"}\n"
+      "{\"mono_ns\":2500000000,\"kind\":\"action\",\"mark\":\"not a note\"}\n");
+  ASSERT_TRUE(events.ok());
+  std::vector<StepMark> marks = StepMarks(*events);
+  ASSERT_EQ(marks.size(), 2u);
+  EXPECT_EQ(marks[0].label, "stopgap");
+  EXPECT_NEAR(marks[0].t, 0.5, 1e-9);
+  EXPECT_EQ(marks[1].label, "fix");
+  EXPECT_NEAR(marks[1].t, 2.0, 1e-9);
+  RunSeries run = BuildRunSeries(*events);
+  ASSERT_EQ(run.marks.size(), 2u);
+  // Every panel draws them: a line and its label.
+  GnuplotJob job = PanelJob(*FindPanel("term"), run, {"/tmp/x.png", "/tmp/x.svg", "png"});
+  EXPECT_NE(job.script.find("set label 'stopgap' at first 0.5"), std::string::npos) << job.script;
+  EXPECT_NE(job.script.find("set label 'fix' at first 2,"), std::string::npos) << job.script;
+  EXPECT_NE(job.script.find("title 'scenario step'"), std::string::npos);
 }
 
 TEST(JournalSeries, MatchIndexPerFollowerByName) {

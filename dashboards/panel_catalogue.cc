@@ -153,16 +153,19 @@ std::vector<Panel> Build() {
 
   c.push_back({.id = "wal_fsync",
                .title = "WAL fsync duration",
-               .y_label = "mean fsync (ms)",
+               .y_label = "mean fsync per interval (ms)",
                .grafana_unit = "ms",
                .log_y = true,
                .description = "Every entry is fsynced to the WAL before it is acknowledged. An "
-                              "fsync slower than the heartbeat makes a leader miss heartbeats.",
+                              "fsync slower than the heartbeat makes a leader miss heartbeats. "
+                              "Each segment is the mean of the fsyncs that completed in one "
+                              "sample interval; a gap is an interval in which none completed.",
                .journal = {{.how = Derivation::kMetricMeanDelta,
                             .field = "wal_fsync_duration_seconds_sum|wal_fsync_sum",
                             .field2 = "wal_fsync_duration_seconds_count|wal_fsync_count",
                             .scale = 1000,
-                            .describe = "Δwal_fsync_duration_seconds_sum / Δ_count per sample interval"}},
+                            .describe = "Δwal_fsync_duration_seconds_sum / Δ_count per sample interval, "
+                                        "one flat segment per interval, none where no fsync completed"}},
                .prom = {{MeanMs("etcd_disk_wal_fsync_duration_seconds"), "{{member}} mean"},
                         {P99Ms("etcd_disk_wal_fsync_duration_seconds"), "{{member}} p99"}}});
 

@@ -96,5 +96,7 @@ const std::vector<StatSpec>& SummaryStats();
 // Colour of the shaded fault windows and of the leader-change markers in both outputs.
 inline constexpr char kFaultColor[] = "#d62728";
 inline constexpr char kLeaderChangeColor[] = "#444444";
+// Colour of a scenario's step marks (journal notes with "mark", e.g. a stopgap or a fix).
+inline constexpr char kStepMarkColor[] = "#0b6e4f";
 
 }  // namespace raftlab::dashboards

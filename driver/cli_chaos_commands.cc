@@ -230,11 +230,20 @@ int Resume(const ParsedArgs& a, CliContext& ctx) {
 }
 
 int Restart(const ParsedArgs& a, CliContext& ctx) {
-  Result<DaemonClient*> daemon = ctx.Daemon();
-  if (!daemon.ok()) return ctx.Fail("restart", daemon.status());
   v1::RestartRequest req;
   req.set_member(a.positional[0]);
   req.set_wal_dir(a.Get("wal-dir"));
+  // 0 (absent) keeps the member's value; raftlabd checks etcd's limits (election >= 5 x
+  // heartbeat) against the member's flags before it stops the member.
+  Result<long> heartbeat = a.GetInt("heartbeat-ms", 0), election = a.GetInt("election-ms", 0);
+  if (!heartbeat.ok()) return ctx.Fail("restart", heartbeat.status());
+  if (!election.ok()) return ctx.Fail("restart", election.status());
+  if (*heartbeat > 50000 || *election > 50000)
+    return ctx.Fail("restart", InvalidArgument("--heartbeat-ms and --election-ms must be at most 50000 (etcd's limit)"));
+  req.set_heartbeat_ms(static_cast<uint32_t>(*heartbeat));
+  req.set_election_ms(static_cast<uint32_t>(*election));
+  Result<DaemonClient*> daemon = ctx.Daemon();
+  if (!daemon.ok()) return ctx.Fail("restart", daemon.status());
   grpc::ClientContext call;
   auto reader = (*daemon)->stub()->Restart(&call, req);
   v1::UpProgress p;
@@ -267,7 +276,13 @@ std::vector<Command> ChaosCommands() {
       {"pause", "MEMBER", "freeze the member's etcd (SIGSTOP); resume or heal continues it", {kJson}, 1, 1, Pause},
       {"resume", "MEMBER", "continue a paused member (SIGCONT)", {kJson}, 1, 1, Resume},
       {"restart", "MEMBER", "stop (if running) and start the member on its own data",
-       {{"wal-dir", true, "fast|slow  move the WAL off or onto the lab's slow-fsync mount first"}}, 1, 1, Restart},
+       {{"wal-dir", true, "fast|slow  move the WAL off or onto the lab's slow-fsync mount first"},
+        {"election-ms", true, "MS  restart with this etcd --election-timeout (default: the member's current one)"},
+        {"heartbeat-ms", true, "MS  restart with this etcd --heartbeat-interval (default: the member's current one)"}},
+       1, 1, Restart,
+       "Examples:\n  raftlab restart n2 --wal-dir fast\n  raftlab restart n1 --election-ms 5000\n"
+       "A rolling change of the election timeout restarts one member at a time; etcd requires\n"
+       "election >= 5 x heartbeat and election <= 50000 ms, checked before the member stops."},
       {"slow-disk", "MEMBER", "delay the member's WAL fsyncs (its WAL must be on the slowfs mount: up --slow-wal)",
        {{"fsync", true, "DURATION  added to every fsync, e.g. 1500ms"}, kJson}, 1, 1, SlowDisk},
       {"faults", "", "list active faults: id, kind, targets, since", {kJson}, 0, 0, Faults},

@@ -214,11 +214,12 @@ grpc::Status LabService::Restart(grpc::ServerContext*, const v1::RestartRequest*
     if ((f.kind == "kill" || f.kind == "pause") && f.targets == std::vector<std::string>{req->member()})
       return ToGrpc(FailedPrecondition(req->member() + " has fault " + f.id + " (" + f.description +
                                        "): `raftlab heal " + f.id + "` instead"));
+  cluster::RestartTiming timing{req->heartbeat_ms(), req->election_ms()};
   raftlab::Status s = lab_->RestartMember(req->member(), wal, [writer](const std::string& line) {
     v1::UpProgress p;
     p.set_line(line);
     writer->Write(p);
-  });
+  }, timing);
   if (!s.ok()) return ToGrpc(s);
   v1::UpProgress done;
   done.set_done(true);

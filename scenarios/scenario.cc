@@ -166,6 +166,12 @@ bool ScenarioContext::Expect(bool holds, const std::string& fact) {
   return holds;
 }
 
+void ScenarioContext::Mark(const std::string& label, const std::string& text) {
+  Line("**step " + label + "**: " + text);
+  AppendJournal({{"mono_ns", MonoNowNs()}, {"wall", WallNowIso()}, {"kind", "note"}, {"text", text},
+                 {"mark", label}, {"scenario", result_.name}});
+}
+
 void ScenarioContext::Quote(const std::string& text) {
   transcript_.push_back("");
   transcript_.push_back("```");
@@ -351,10 +357,13 @@ Result<v1::FaultList> ScenarioContext::Heal(const std::string& id) {
   return reply;
 }
 
-raftlab::Status ScenarioContext::Restart(const std::string& member, const std::string& wal_dir) {
+raftlab::Status ScenarioContext::Restart(const std::string& member, const std::string& wal_dir,
+                                         const RestartOptions& options) {
   v1::RestartRequest req;
   req.set_member(member);
   req.set_wal_dir(wal_dir);
+  req.set_heartbeat_ms(static_cast<uint32_t>(std::max(0, options.heartbeat_ms)));
+  req.set_election_ms(static_cast<uint32_t>(std::max(0, options.election_ms)));
   grpc::ClientContext call;
   call.set_deadline(Deadline(60000));
   int64_t t0 = MonoNowNs();
@@ -368,8 +377,11 @@ raftlab::Status ScenarioContext::Restart(const std::string& member, const std::s
     Line("restart " + member + ": failed (" + st.message() + ")");
     return st;
   }
-  Line("restarted " + member + (wal_dir.empty() ? std::string() : " with its WAL on " + wal_dir + " storage") + " (" +
-       Ms(MonoNowNs() - t0) + ")");
+  std::string flags;
+  if (options.heartbeat_ms > 0) flags += " --heartbeat-interval " + std::to_string(options.heartbeat_ms);
+  if (options.election_ms > 0) flags += " --election-timeout " + std::to_string(options.election_ms);
+  Line("restarted " + member + (wal_dir.empty() ? std::string() : " with its WAL on " + wal_dir + " storage") +
+       (flags.empty() ? std::string() : " with" + flags) + " (" + Ms(MonoNowNs() - t0) + ")");
   return raftlab::Status::Ok();
 }
 

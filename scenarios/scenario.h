@@ -90,6 +90,12 @@ struct ScenarioResult {
   Json facts = Json::object();     // key numbers the scenario chose to publish (result.json)
 };
 
+// What ScenarioContext::Restart changes besides the WAL's place (0: the member's current value).
+struct RestartOptions {
+  int heartbeat_ms = 0;            // etcd --heartbeat-interval
+  int election_ms = 0;             // etcd --election-timeout
+};
+
 class ScenarioContext {
  public:
   // Brings the lab up for `name`. On failure nothing is left running.
@@ -118,8 +124,9 @@ class ScenarioContext {
   Result<v1::FaultInfo> Fault(const v1::FaultRequest& request);
   Result<v1::FaultList> Heal(const std::string& id);      // "" heals everything
   Result<v1::TransferLeaderReply> TransferLeader(const std::string& target);
-  // Stops and starts `member` again; wal_dir "fast" or "slow" moves its WAL first.
-  raftlab::Status Restart(const std::string& member, const std::string& wal_dir);
+  // Stops and starts `member` again; wal_dir "fast" or "slow" moves its WAL first; `options`
+  // changes etcd's timing flags for it (0 keeps the member's current value).
+  raftlab::Status Restart(const std::string& member, const std::string& wal_dir, const RestartOptions& options = {});
   raftlab::Status MemberChange(const std::string& op, const std::string& member, bool learner = false,
                                int timeout_ms = 30000);
   Result<driver::MembershipStep> Members();
@@ -146,6 +153,9 @@ class ScenarioContext {
   bool Expect(bool holds, const std::string& fact);
   // Verbatim lines (a table, a WAL excerpt) as a block in the transcript.
   void Quote(const std::string& text);
+  // A step the panels mark with a labelled vertical line (a journal note with "mark": label,
+  // dashboards/journal_series.h), e.g. "stopgap" or "fix"; also a transcript line.
+  void Mark(const std::string& label, const std::string& text);
 
   // The verdicts this run must earn (verdict_policy.h spec, e.g. "durability:all,commit_quorum:5").
   void Require(const std::string& spec) { required_ = spec; }
