@@ -34,6 +34,9 @@ raftlab::Status Step(ScenarioContext& ctx, const std::string& op, const std::str
   Result<driver::MembershipStep> after = ctx.Members();
   if (!after.ok()) return after.status();
   std::string described = driver::DescribeMembershipStep(&*before, *after);
+  // Each membership step is a labelled line on every panel.
+  ctx.Mark(op + " " + member, "membership step: " + op + " " + member + " -> voters {" + JoinNames(after->voters) +
+                                  "}" + (after->learners.empty() ? "" : ", learners {" + JoinNames(after->learners) + "}"));
   ctx.Quote(described);
   const size_t n = after->voters.size();
   const size_t quorum = n / 2 + 1;
