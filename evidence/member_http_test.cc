@@ -1,80 +1,13 @@
 #include "evidence/member_http.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <functional>
-#include <thread>
+#include "evidence/http_test_server.h"
 
 namespace raftlab::evidence {
 namespace {
 
-// A loopback server for one test: `answer(request_number, request)` gives the bytes to send
-// back for each request ("" sends nothing); `close_after` closes a connection after that many
-// requests on it (0: keep it open).
-class ScriptedServer {
- public:
-  using Answer = std::function<std::string(int, const std::string&)>;
-  ScriptedServer(Answer answer, int close_after) : answer_(std::move(answer)), close_after_(close_after) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    EXPECT_EQ(listen(fd_, 8), 0);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~ScriptedServer() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  int port() const { return port_; }
-  int accepted() const { return accepted_; }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      ++accepted_;
-      std::string in;
-      char buf[4096];
-      for (int on_conn = 0; !stop_;) {
-        size_t end = in.find("\r\n\r\n");
-        if (end == std::string::npos) {
-          ssize_t n = read(c, buf, sizeof buf);
-          if (n <= 0) break;
-          in.append(buf, static_cast<size_t>(n));
-          continue;
-        }
-        std::string request = in.substr(0, end + 4);
-        in.erase(0, end + 4);
-        std::string reply = answer_(requests_++, request);
-        if (!reply.empty() && write(c, reply.data(), reply.size()) < 0) break;
-        if (close_after_ > 0 && ++on_conn >= close_after_) break;
-      }
-      close(c);
-    }
-  }
-
-  Answer answer_;
-  int close_after_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> accepted_{0}, requests_{0};
-  std::thread thread_;
-};
+using httptest::ScriptedServer;
 
 std::string Chunked(const std::string& body) {
   std::string out = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -106,7 +39,7 @@ TEST(MemberHttp, KeepsOneConnectionForChunkedAndSizedReplies) {
       [](int n, const std::string& request) {
         EXPECT_NE(request.find("HTTP/1.1\r\n"), std::string::npos);
         if (n % 2 == 0) return Chunked("raft status number " + std::to_string(n));
-        return std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+        return httptest::Sized("hello");
       },
       0);
   MemberHttp http("127.0.0.1", server.port());

@@ -1,9 +1,11 @@
 // Sampler: polls every member's raft.status (/debug/vars) at a fixed period (default 50 ms)
-// and its /metrics at a slower one (default 500 ms), one thread per member so a paused,
-// restarting or partitioned member cannot delay the others; each thread keeps one HTTP/1.1
-// connection to its member open (evidence/member_http.h). Each status poll becomes a
-// "sample" journal line (with a "metrics" object when /metrics was read on that round) and
-// updates the exporter; the latest sample per member is kept for `status`.
+// and its /metrics at a slower one (default 500 ms). Each member has its own threads, so a
+// paused, restarting or partitioned member cannot delay the others, and /metrics has a thread
+// of its own, so a slow page never delays that member's raft.status either; each thread keeps
+// one HTTP/1.1 connection open (evidence/member_http.h). Each status poll becomes a "sample"
+// journal line stamped when raft.status was read; a /metrics reading made since the previous
+// sample rides on it as its "metrics" object. The exporter is updated from the same samples;
+// the latest sample per member is kept for `status`.
 //
 // The sampler threads never take their owner's locks: the id -> name map that labels peers
 // comes from a MemberNames the owner publishes whole whenever its members change.
@@ -57,7 +59,9 @@ class Sampler {
 
  private:
   struct Target;
-  void Loop(Target* t);
+  void StatusLoop(Target* t);    // raft.status every interval; journals each sample
+  void MetricsLoop(Target* t);   // /metrics every metrics interval, handed to the next sample
+  static void Stop(Target* t);   // joins the target's threads
 
   Journal* journal_;
   Exporter* exporter_;
@@ -66,6 +70,7 @@ class Sampler {
   mutable std::mutex mu_;   // targets_ and latest_ only; never held across a poll
   std::map<std::string, std::unique_ptr<Target>> targets_;
   std::map<std::string, RaftSample> latest_;
+  uint64_t added_ = 0;      // members added so far (for their /metrics phase); under mu_
 };
 
 }  // namespace raftlab::evidence
