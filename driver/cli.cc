@@ -18,6 +18,7 @@ std::vector<Command> AllCommands() {
   for (auto& c : MemberCommands()) all.push_back(std::move(c));
   for (auto& c : ScenarioCommands()) all.push_back(std::move(c));
   for (auto& c : EvidenceCommands()) all.push_back(std::move(c));
+  for (auto& c : SoakCommands()) all.push_back(std::move(c));
   for (auto& c : LoadCommands()) all.push_back(std::move(c));
   return all;
 }

@@ -54,6 +54,7 @@ std::vector<Command> ChaosCommands();
 std::vector<Command> MemberCommands();
 std::vector<Command> ScenarioCommands();
 std::vector<Command> EvidenceCommands();
+std::vector<Command> SoakCommands();
 std::vector<Command> LoadCommands();
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

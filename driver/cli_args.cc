@@ -60,7 +60,8 @@ Result<long> ParseDurationMs(const std::string& text) {
   if (unit.empty() || unit == "ms") return static_cast<long>(v);
   if (unit == "s") return static_cast<long>(v * 1000);
   if (unit == "us") return static_cast<long>(v / 1000);
-  return InvalidArgument("not a duration: '" + text + "' (use e.g. 80ms or 1.5s)");
+  if (unit == "m" || unit == "min") return static_cast<long>(v * 60000);
+  return InvalidArgument("not a duration: '" + text + "' (use e.g. 80ms, 1.5s or 5m)");
 }
 
 }  // namespace raftlab::driver

@@ -35,7 +35,7 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args, const std::ve
 // "  --via MEMBER  send through this member" lines for --help.
 std::string FlagsHelp(const std::vector<FlagSpec>& specs);
 
-// Parses "80ms", "1.5s", "1500" (ms) into milliseconds.
+// Parses "80ms", "1.5s", "5m", "1500" (ms) into milliseconds.
 Result<long> ParseDurationMs(const std::string& text);
 
 }  // namespace raftlab::driver

@@ -31,6 +31,8 @@ TEST(ParseDurationMs, Units) {
   EXPECT_EQ(*ParseDurationMs("80ms"), 80);
   EXPECT_EQ(*ParseDurationMs("1.5s"), 1500);
   EXPECT_EQ(*ParseDurationMs("250"), 250);
+  EXPECT_EQ(*ParseDurationMs("5m"), 300000);
+  EXPECT_EQ(*ParseDurationMs("1.5min"), 90000);
   EXPECT_FALSE(ParseDurationMs("fast").ok());
   EXPECT_FALSE(ParseDurationMs("10h").ok());
 }

@@ -52,6 +52,13 @@ const std::vector<ScenarioInfo>& Catalogue() {
         {.run_name = "prevote-on", .members = 3, .pre_vote = true}},
        RunPrevote,
        "election_safety,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all"},
+      {"soak",
+       "about a minute of a seeded fault plan (partitions of every shape, loss, delay, bandwidth, kill, pause, "
+       "restart, leader transfer, a member change; the leader paused 1-3 s) under clients with unique values and "
+       "linearizable and serializable reads through every member; every checker over the whole run",
+       {{"", 3}}, RunSoak,
+       "election_safety,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all,"
+       "linearizability,membership:all"},
   };
   return catalogue;
 }

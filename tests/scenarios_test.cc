@@ -219,6 +219,74 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
               << f["snapshots_sent"] << ", received " << f["snapshots_received"] << "), caught up in "
               << f["catch_up_ms"] << " ms; " << f["snap_confstate"].get<std::string>() << "\n";
   }
+  // soak: a seeded plan of faults under clients, every checker over the whole run (seed 7's plan
+  // pauses and kills the leader and changes membership).
+  {
+    ASSERT_TRUE(by_name.count("soak")) << run.out;
+    const Json& r = by_name["soak"];
+    const Json& f = r["facts"];
+    const fs::path dir = r["run_dir"].get<std::string>();
+    EXPECT_TRUE(r["passed"].get<bool>()) << r.dump(2) << "\n" << Slurp(dir / "transcript.md");
+    EXPECT_EQ(r["exit_code"].get<int>(), 0) << r["policy"];
+    for (const char* checker : {"election_safety", "term_monotonic", "commit_quorum", "log_matching",
+                                "state_machine_safety", "durability", "linearizability", "membership"}) {
+      EXPECT_TRUE(r["verdicts"][checker]["required"].get<bool>()) << checker;
+      EXPECT_EQ(r["verdicts"][checker]["validity"], "ok") << checker << " " << r["verdicts"][checker].dump();
+    }
+    ExpectArtefacts(dir, {"n1", "n2", "n3", "n4"});   // n4: the member change's, decoded before removal
+    Result<Json> plan = ReadJsonFile((dir / "plan.json").string());
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    EXPECT_EQ((*plan)["seed"], 7);
+    EXPECT_GE(f["plan_faults"].get<int>(), 3) << f.dump(2);
+    EXPECT_EQ((*plan)["steps"].size(), f["plan_faults"].get<size_t>());
+    EXPECT_EQ(f["faults_applied"], f["plan_faults"]) << f.dump(2);
+    EXPECT_GE(f["plan_member_changes"].get<int>(), 1);
+    EXPECT_GT(f["ops_ok"].get<uint64_t>(), 3000u) << f.dump(2);
+    EXPECT_GE(f["ops_info"].get<uint64_t>(), 0u);
+    EXPECT_GE(f["ops_fail"].get<uint64_t>(), 0u);
+    EXPECT_GE(f["leader_changes"].get<int>(), 1) << f.dump(2);
+    EXPECT_EQ(f["linearizable"], true) << f.dump(2);
+    ASSERT_GE(f["pause_leader"].size(), 1u) << f.dump(2);
+    for (const auto& p : f["pause_leader"]) EXPECT_GT(p["follower_linearizable_reads"].get<int>(), 0) << p.dump();
+    const std::string journal = Slurp(dir / "journal.jsonl");
+    EXPECT_NE(journal.find("\"kind\":\"fault_plan\""), std::string::npos);
+    EXPECT_NE(journal.find("\"kind\":\"plan_step\""), std::string::npos);
+    std::cout << "soak: " << f["plan_faults"] << " planned faults, " << f["faults_applied"] << " applied; ops "
+              << f["ops_ok"] << " ok / " << f["ops_fail"] << " fail / " << f["ops_info"] << " info; "
+              << f["leader_changes"] << " leader changes; linearizable " << f["linearizable"] << "\n";
+  }
+  // reads: the three read paths side by side under the same 9:1 load, p50 ordered serializable <
+  // linearizable < log read, and a partitioned follower's stale serializable read.
+  {
+    ASSERT_TRUE(by_name.count("reads")) << run.out;
+    const Json& r = by_name["reads"];
+    const Json& f = r["facts"];
+    const fs::path dir = r["run_dir"].get<std::string>();
+    EXPECT_TRUE(r["passed"].get<bool>()) << r.dump(2) << "\n" << Slurp(dir / "transcript.md");
+    EXPECT_EQ(r["exit_code"].get<int>(), 0) << r["policy"];
+    for (const char* checker : {"election_safety", "term_monotonic", "commit_quorum", "log_matching",
+                                "state_machine_safety", "durability", "linearizability"}) {
+      EXPECT_TRUE(r["verdicts"][checker]["required"].get<bool>()) << checker;
+      EXPECT_EQ(r["verdicts"][checker]["validity"], "ok") << checker << " " << r["verdicts"][checker].dump();
+    }
+    ExpectArtefacts(dir, {"n1", "n2", "n3"});
+    EXPECT_LT(f["serializable_p50_ms"].get<double>(), f["linearizable_p50_ms"].get<double>()) << f.dump(2);
+    EXPECT_LT(f["linearizable_p50_ms"].get<double>(), f["log_read_p50_ms"].get<double>()) << f.dump(2);
+    for (const char* k : {"serializable_p99_ms", "linearizable_p99_ms", "log_read_p99_ms"}) EXPECT_GT(f[k].get<double>(), 0) << k;
+    EXPECT_GT(f["read_rate"].get<double>(), 0.8 * 0.9 * f["target_rate"].get<double>()) << f.dump(2);
+    EXPECT_EQ(f["stale_serializable_read"], true) << f.dump(2);
+    for (const char* path : {"serializable", "linearizable", "log"}) {
+      EXPECT_TRUE(NonEmpty(dir / ("load-" + std::string(path) + ".json"))) << path;
+      EXPECT_TRUE(NonEmpty(dir / "panels" / ("latency-" + std::string(path) + ".svg"))) << path;
+    }
+    const std::string t = Slurp(dir / "transcript.md");
+    EXPECT_NE(t.find("never uses lease-based reads"), std::string::npos) << t;
+    EXPECT_NE(t.find("serializable reads through"), std::string::npos) << t;
+    std::cout << "reads: p50 serializable " << f["serializable_p50_ms"] << " ms < linearizable "
+              << f["linearizable_p50_ms"] << " ms < log " << f["log_read_p50_ms"] << " ms; p99 "
+              << f["serializable_p99_ms"] << " / " << f["linearizable_p99_ms"] << " / " << f["log_read_p99_ms"]
+              << " ms; " << f["read_rate"] << " reads/s; stale serializable read " << f["stale_serializable_read"] << "\n";
+  }
   // The report links every run and embeds its panels by relative path.
   std::string html = Slurp(fs::path(out) / "report" / "index.html");
   ASSERT_FALSE(html.empty());
