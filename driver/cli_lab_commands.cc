@@ -267,7 +267,7 @@ std::vector<Command> LabCommands() {
         {"election-ms", true, "MS  etcd --election-timeout (default 1000)"},
         {"pre-vote", false, "start members with --pre-vote"},
         {"snapshot-count", true, "N  etcd --snapshot-count (default: etcd's)"},
-        {"sample-ms", true, "MS  sampler period for /debug/vars and /metrics (default 50)"},
+        {"sample-ms", true, "MS  sampler period for raft.status (default 50; /metrics is read every 500 ms)"},
         {"journal", true, "PATH  journal file (default runs/<time>-session/journal.jsonl)"},
         {"etcd", true, "PATH  etcd binary (default /usr/bin/etcd)"},
         {"slow-wal", false, "put every WAL on the lab's FUSE mount (fsync delay 0) so slow-disk works"},
