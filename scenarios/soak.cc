@@ -148,9 +148,9 @@ void Soak::Journal(Json line) {
 }
 
 std::string Soak::Progress(int64_t until_offset_ms) {
-  // The leader from a Status call at most once a second, and never in a wait's last 600 ms: a
-  // call that meets a paused member takes a while, and a fault's hold must not overrun.
-  if (MonoNowNs() - leader_checked_ns_ > 1'000'000'000 && until_offset_ms - OffsetMs() > 600) {
+  // The leader from a Status call at most once a second, and never in a wait's last 1.5 s: a
+  // call that meets a paused or cut-off member takes a while, and a fault's hold must not overrun.
+  if (MonoNowNs() - leader_checked_ns_ > 1'000'000'000 && until_offset_ms - OffsetMs() > 1500) {
     leader_checked_ns_ = MonoNowNs();
     Result<v1::StatusReply> st = ctx_.Status();
     std::optional<LeaderView> l = st.ok() ? AgreedLeader(*st) : std::nullopt;
