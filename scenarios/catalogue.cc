@@ -52,6 +52,13 @@ const std::vector<ScenarioInfo>& Catalogue() {
         {.run_name = "prevote-on", .members = 3, .pre_vote = true}},
        RunPrevote,
        "election_safety,term_monotonic,commit_quorum:5,log_matching,state_machine_safety,durability:all"},
+      {"reads",
+       "9:1 read:write at 1000 ops/s through every member, one read path at a time: serializable (local), "
+       "linearizable (ReadIndex), log (a Txn through the log); latency histograms and what each waits for; then a "
+       "partitioned follower answers serializable reads with stale data while its linearizable read fails",
+       {{"", 3}}, RunReads,
+       "durability:all,log_matching,state_machine_safety,commit_quorum:5,election_safety,term_monotonic,"
+       "linearizability"},
       {"soak",
        "about a minute of a seeded fault plan (partitions of every shape, loss, delay, bandwidth, kill, pause, "
        "restart, leader transfer, a member change; the leader paused 1-3 s) under clients with unique values and "

@@ -251,6 +251,7 @@ raftlab::Status RunMembership(ScenarioContext& ctx);
 raftlab::Status RunSlowDisk(ScenarioContext& ctx);
 raftlab::Status RunSnapshot(ScenarioContext& ctx);
 raftlab::Status RunPrevote(ScenarioContext& ctx);
+raftlab::Status RunReads(ScenarioContext& ctx);
 raftlab::Status RunSoak(ScenarioContext& ctx);          // soak.h: the catalogue's 60 s soak
 
 }  // namespace raftlab::scenarios
