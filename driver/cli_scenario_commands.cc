@@ -9,6 +9,7 @@
 #include "driver/cli_scenario_output.h"
 #include "scenarios/report.h"
 #include "scenarios/scenario.h"
+#include "scenarios/soak.h"
 
 namespace raftlab::driver {
 namespace {
@@ -27,6 +28,15 @@ Result<scenarios::ScenarioOptions> Options(const ParsedArgs& a, CliContext& ctx)
   o.state_dir = ctx.state_dir;
   o.self_path = ctx.self_path;
   o.progress = &ctx.err;
+  if (a.Has("soak-duration")) {
+    Result<long> soak = ParseDurationMs(a.Get("soak-duration", ""));
+    if (!soak.ok()) return InvalidArgument("--soak-duration: " + soak.status().message());
+    // The plan itself says whether the length leaves room for its faults (before any lab starts).
+    Result<chaos::FaultPlan> plan =
+        chaos::MakeFaultPlan(scenarios::SoakPlanOptions(o.seed, o.members > 0 ? o.members : 3, *soak));
+    if (!plan.ok()) return InvalidArgument("--soak-duration: " + plan.status().message());
+    o.soak_ms = *soak;
+  }
   return o;
 }
 
@@ -94,12 +104,14 @@ std::vector<Command> ScenarioCommands() {
   const FlagSpec json{"json", false, "machine-readable output"};
   const FlagSpec out{"out", true, "DIR  runs/ and report/ go under DIR (default: the current directory)"};
   const FlagSpec seed{"seed", true, "N  seed for values, member picks and the load generator (default 1)"};
+  const FlagSpec soak{"soak-duration", true, "D  length of the catalogue's soak, e.g. 40s or 2m (default 60s)"};
   const FlagSpec members{"members", true, "N  lab size (default: the scenario's; partition runs 5 then 3)"};
   return {
       {"scenario list", "", "the scenario catalogue", {json}, 0, 0, List},
       {"scenario run", "NAME", "run one scenario on a fresh lab: transcript, verdicts, panels under runs/",
-       {seed, members, out, json}, 1, 1, RunOne,
-       "Scenarios: replicate, election, leader-crash, partition, membership, slow-disk (`raftlab scenario list`).\n"
+       {seed, members, soak, out, json}, 1, 1, RunOne,
+       "Scenarios: `raftlab scenario list` (replicate, election, leader-crash, partition, membership,\n"
+       "slow-disk, snapshot, prevote, reads, soak ...).\n"
        "Each case brings a lab up, runs its steps, decodes the WALs, takes the lab down and writes\n"
        "runs/<time>-<name>/ (journal.jsonl, transcript.md, verdicts.json, panels/, logs/, etcd/) and\n"
        "report/index.html. Each scenario requires some verdicts (ok on a minimum of judged evidence);\n"
@@ -107,9 +119,10 @@ std::vector<Command> ScenarioCommands() {
        "verdict was earned, 1 a violation, a failed expectation or an aborted run, 3 a required\n"
        "verdict unknown, not applicable or below its minimum, 2 bad input. Needs root;\n"
        "refuses to run while another lab is up in the same state directory."},
-      {"lab", "", "run every scenario in order and write report/index.html", {seed, out, json}, 0, 0, Lab,
-       "replicate, election, leader-crash, partition (5 and 3 members), membership; prints each\n"
-       "scenario's wall time; exit as `scenario run`, the worst over all runs (1 over 3 over 0)."},
+      {"lab", "", "run every scenario in order and write report/index.html", {seed, soak, out, json}, 0, 0, Lab,
+       "Every case of `raftlab scenario list`, in its order (partition runs 5 then 3 members, prevote\n"
+       "off then on); prints each run's wall time; exit as `scenario run`, the worst over all runs\n"
+       "(1 over 3 over 0). --soak-duration shortens or lengthens the catalogue's soak (CI: 40s)."},
       {"report", "", "(re)build report/index.html from runs/*", {out}, 0, 0, Report,
        "The report links every run folder, shows each verdict and embeds the panels by relative\n"
        "path: copy the directory anywhere and open report/index.html offline."},

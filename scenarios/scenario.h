@@ -49,6 +49,7 @@ struct ScenarioOptions {
   std::string state_dir;           // raftlabd's state directory
   std::string self_path;           // the raftlab binary (raftlabd is beside it)
   std::ostream* progress = nullptr;   // live lines (the transcript's, plus waits); may be null
+  int64_t soak_ms = 0;             // the catalogue soak's length (0: its default, about a minute)
 };
 
 // How a scenario wants its lab.
@@ -108,6 +109,7 @@ class ScenarioContext {
   v1::LabControl::Stub* stub();
   const std::string& run_dir() const { return run_dir_; }
   uint64_t seed() const { return options_.seed; }
+  const ScenarioOptions& options() const { return options_; }
   std::mt19937_64& rng() { return rng_; }
   const LabSpec& lab() const { return lab_; }
   // Milliseconds since the lab came up.

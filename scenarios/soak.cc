@@ -531,8 +531,9 @@ raftlab::Status RunSoakWith(ScenarioContext& ctx, const SoakSpec& spec) {
 }
 
 raftlab::Status RunSoak(ScenarioContext& ctx) {
-  static const SoakSpec kCatalogue;
-  return RunSoakWith(ctx, kCatalogue);
+  SoakSpec catalogue;
+  if (ctx.options().soak_ms > 0) catalogue.duration_ms = ctx.options().soak_ms;   // lab --soak-duration
+  return RunSoakWith(ctx, catalogue);
 }
 
 }  // namespace raftlab::scenarios
