@@ -192,7 +192,7 @@ TEST_F(AsyncLoadTest, TimeoutsAreInfoAndRetireTheirClient) {
   EXPECT_EQ(r->fail, 0u);
   EXPECT_EQ(r->clients, r->issued) << "every timed-out client is retired: one client per op";
   std::string why;
-  EXPECT_FALSE(Sustained(*r, 0.1, &why));
+  EXPECT_FALSE(Sustained(*r, 0.5, &why));   // the rate is near the target; the infos are the shortfall
   EXPECT_NE(why.find("info"), std::string::npos) << why;
   Result<evidence::Run> run = LoadJournalRun();
   ASSERT_TRUE(run.ok()) << run.status().message();
