@@ -68,14 +68,23 @@ int DashboardsExport(const ParsedArgs& a, CliContext& ctx) {
 
 std::vector<Command> EvidenceCommands() {
   const FlagSpec dir{"dir", true, "PATH  an etcd 3.4 data dir (offline; no lab needed)"};
+  const FlagSpec require{"require", true,
+                        "SPEC  verdicts that must be earned, e.g. durability:all,commit_quorum:5,log_matching"};
   Command check_run{"check run", "RUN_DIR", "judge a recorded run with every checker; writes verdicts.json",
-                    {kJson}, 1, 1,
+                    {require, kJson}, 1, 1,
                     [](const ParsedArgs& a, CliContext& ctx) {
                       std::vector<std::string> args = a.positional;
+                      if (a.Has("require")) {
+                        args.push_back("--require");
+                        args.push_back(a.Get("require", ""));
+                      }
                       if (a.Has("json")) args.push_back("--json");
                       return evidence::RunCheckRun(args, ctx.out, ctx.err);
                     },
-                    "Exit 0 all checkers pass, 1 a property was violated, 2 bad input, 3 unknown."};
+                    "Required verdicts: --require SPEC (a bare name: ok on >= 1 judged instance; :N at least N;\n"
+                    ":all every instance the run held), else what the run's scenario recorded in result.json,\n"
+                    "else every checker the run exercised. Exit 0 every required verdict earned, 1 a property\n"
+                    "was violated, 2 bad input, 3 a required verdict unknown, not applicable or below its minimum."};
   Command check_history{"check history", "FILE", "linearizability of a client history",
                         {{"format", true, "jsonl|jepsen|edn-kv  (default: detected)"},
                          {"timeout", true, "S  search budget in seconds"}, kJson},
