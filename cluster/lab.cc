@@ -278,7 +278,25 @@ void Lab::PublishMemberNames() {
   sampler_names_.Publish(std::move(names));
 }
 
+void Lab::FinalHashKv() {
+  std::vector<std::shared_ptr<driver::EtcdClient>> running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [name, m] : members_) if (m.running) running.push_back(m.client);
+  }
+  int64_t common = 0;   // the lowest revision any running member reports: all of them have it
+  for (const auto& client : running) {
+    Result<driver::HashKvResult> r = client->HashKV(0, driver::Millis(1000));
+    if (r.ok() && r->header.revision > 0)
+      common = common == 0 ? r->header.revision : std::min(common, r->header.revision);
+  }
+  if (common > 0) (void)HashKvAll(common);
+}
+
 Result<std::vector<std::string>> Lab::Down() {
+  // The last evidence of a session: every member's HashKV at one revision, so that state
+  // machine safety compares the applied stores of a hand session too.
+  if (journal_) FinalHashKv();
   std::unique_ptr<evidence::Sampler> sampler;
   {
     std::lock_guard<std::mutex> lock(mu_);

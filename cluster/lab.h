@@ -188,6 +188,8 @@ class Lab {
   // What the sampler's threads label peers with, published whole on every change of members_
   // so that they never take mu_ (declared before sampler_, which reads it, so it outlives it).
   evidence::MemberNames sampler_names_;
+  // Journals every running member's HashKV at the lowest revision they all report.
+  void FinalHashKv();
   void PublishMemberNames();   // caller holds mu_
   std::unique_ptr<evidence::Sampler> sampler_;
   std::unique_ptr<PrometheusServer> prometheus_;
