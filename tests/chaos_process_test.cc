@@ -3,6 +3,10 @@
 // follower with its data.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <thread>
+
 #include <iostream>
 
 #include "common/clock.h"
@@ -36,6 +40,19 @@ double FirstFollowerS(const std::vector<Json>& journal, const std::string& membe
   return -1;
 }
 
+// The status RPC polls the members live while the journal gets the sampler's next sample up to
+// one period later: wait on the journal itself, re-reading it until `measure` finds what it
+// looks for (>= 0) or `deadline_ms` passes (then its last answer, -1).
+double AwaitJournal(ChaosLab& lab, const std::function<double(const std::vector<Json>&)>& measure,
+                    int deadline_ms = 3000) {
+  const int64_t end = MonoNowNs() + static_cast<int64_t>(deadline_ms) * 1'000'000;
+  for (;;) {
+    const double v = measure(lab.Journal());
+    if (v >= 0 || MonoNowNs() > end) return v;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 TEST(ChaosProcess, KillPauseRestart) {
   RAFTLAB_REQUIRE_LAB();
   ChaosLab lab;
@@ -61,10 +78,11 @@ TEST(ChaosProcess, KillPauseRestart) {
     const std::string next = s1->AgreedLeader(survivors);
     EXPECT_GT(s1->Term(next), term0);
     const double cli_s = SecondsSince(t0);
-    const std::vector<Json> journal = lab.Journal();
-    const int64_t fault_ns = FaultEventNs(journal, Str(k.json["id"]), "start");
+    const int64_t fault_ns = FaultEventNs(lab.Journal(), Str(k.json["id"]), "start");
     ASSERT_GT(fault_ns, 0);
-    const double detect_s = FirstNewLeaderS(journal, survivors, term0, fault_ns);
+    const double detect_s = AwaitJournal(lab, [&](const std::vector<Json>& j) {
+      return FirstNewLeaderS(j, survivors, term0, fault_ns);
+    });
     EXPECT_GT(detect_s, 0);
     EXPECT_LT(detect_s, 5.0);
     lab.MustCli({"put", "chaos-kill", "after", "--via", next});
@@ -77,7 +95,7 @@ TEST(ChaosProcess, KillPauseRestart) {
     EXPECT_TRUE(s2) << "the killed member should rejoin as a follower: " << lab.Status().json.dump();
     const double rejoin_cli_s = SecondsSince(h0);
     const int64_t end_ns = FaultEventNs(lab.Journal(), Str(k.json["id"]), "end");
-    const double follower_s = FirstFollowerS(lab.Journal(), victim, end_ns);
+    const double follower_s = AwaitJournal(lab, [&](const std::vector<Json>& j) { return FirstFollowerS(j, victim, end_ns); });
     EXPECT_GE(follower_s, 0) << "no sample shows " << victim << " following after heal";
     std::cout << "[kill] SIGKILL leader " << victim << " (term " << term0 << "): " << next
               << " leader per journal after " << detect_s << " s (status agreed after " << cli_s << " s); heal restarted "
@@ -102,7 +120,9 @@ TEST(ChaosProcess, KillPauseRestart) {
     const std::string next = s1->AgreedLeader(survivors);
     const double cli_s = SecondsSince(t0);
     const int64_t fault_ns = FaultEventNs(lab.Journal(), Str(p.json["id"]), "start");
-    const double detect_s = FirstNewLeaderS(lab.Journal(), survivors, term0, fault_ns);
+    const double detect_s = AwaitJournal(lab, [&](const std::vector<Json>& j) {
+      return FirstNewLeaderS(j, survivors, term0, fault_ns);
+    });
     EXPECT_GT(detect_s, 0);
     EXPECT_LT(detect_s, 5.0);
 
@@ -115,7 +135,7 @@ TEST(ChaosProcess, KillPauseRestart) {
     EXPECT_TRUE(s2) << victim << " should be a follower within 5 s of SIGCONT: " << lab.Status().json.dump();
     const double rejoin_cli_s = SecondsSince(r0);
     const int64_t end_ns = FaultEventNs(lab.Journal(), Str(p.json["id"]), "end");
-    const double follower_s = FirstFollowerS(lab.Journal(), victim, end_ns);
+    const double follower_s = AwaitJournal(lab, [&](const std::vector<Json>& j) { return FirstFollowerS(j, victim, end_ns); });
     EXPECT_GE(follower_s, 0);
     EXPECT_LT(follower_s, 5.0);
     EXPECT_TRUE(lab.FaultIds().empty());

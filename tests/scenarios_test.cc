@@ -51,8 +51,9 @@ TEST(Scenarios, LabRunsEveryScenarioWithEvidence) {
   ASSERT_EQ(list.exit_code, 0) << list.err;
   ASSERT_GE(list.json.size(), 8u) << list.out;   // the seed's five, slow-disk, prevote, snapshot (and more)
 
-  // CI runs the catalogue's soak for 40 s instead of `make lab`'s minute (a plan needs >= 35 s).
-  CliRun run = lab.Cli({"lab", "--out", out, "--seed", "7", "--soak-duration", "40s", "--json"});
+  // The catalogue's soak at its full minute: a 40 s plan holds only the leader pause and the
+  // member change, too little chaos to be worth its time.
+  CliRun run = lab.Cli({"lab", "--out", out, "--seed", "7", "--json"});
   std::cout << run.err.substr(run.err.size() > 20000 ? run.err.size() - 20000 : 0) << "\n";
   ASSERT_TRUE(run.json.is_object()) << run.out << run.err;
   std::map<std::string, Json> by_name;
