@@ -122,7 +122,7 @@ std::vector<Command> ScenarioCommands() {
       {"lab", "", "run every scenario in order and write report/index.html", {seed, soak, out, json}, 0, 0, Lab,
        "Every case of `raftlab scenario list`, in its order (partition runs 5 then 3 members, prevote\n"
        "off then on); prints each run's wall time; exit as `scenario run`, the worst over all runs\n"
-       "(1 over 3 over 0). --soak-duration shortens or lengthens the catalogue's soak (CI: 40s)."},
+       "(1 over 3 over 0). --soak-duration shortens or lengthens the catalogue's soak (>= 35s)."},
       {"report", "", "(re)build report/index.html from runs/*", {out}, 0, 0, Report,
        "The report links every run folder, shows each verdict and embeds the panels by relative\n"
        "path: copy the directory anywhere and open report/index.html offline."},
