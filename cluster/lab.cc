@@ -173,27 +173,21 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
   so.interval_ms = options.sample_interval_ms;
   sampler_ = std::make_unique<evidence::Sampler>(journal_.get(), exporter_.get(), so, &sampler_names_);
   for (const auto& [name, m] : members_) sampler_->AddMember(name, MemberIp(name), kClientPort);
-  if (options.prometheus) {
-    progress("starting prometheus on " + options.prometheus_address + " (scrape every " +
-             std::to_string(options.prometheus_interval_ms) + " ms)");
-    prometheus_ = std::make_unique<PrometheusServer>(paths_.state_dir + "/prometheus", options.prometheus_address,
-                                                     options.exporter_address, options.prometheus_interval_ms);
-    if (Status s = prometheus_->Start(ScrapeTargets()); !s.ok()) {
-      up_ = false;
-      sampler_.reset();
-      prometheus_.reset();
-      return fail(s);
-    }
-  }
   journal_->Record("action", {{"name", "up"}, {"ok", true}, {"members", options.members}});
   Persist();
   return Status::Ok();
 }
 
-std::vector<dashboards::ScrapeTarget> Lab::ScrapeTargets() const {
-  std::vector<dashboards::ScrapeTarget> targets;
-  for (const auto& [name, m] : members_) targets.push_back({name, ClientEndpoint(name)});
-  return targets;
+std::vector<Lab::MemberEndpoint> Lab::ClientEndpoints() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<MemberEndpoint> endpoints;
+  for (const auto& [name, m] : members_) endpoints.push_back({name, ClientEndpoint(name)});
+  return endpoints;
+}
+
+std::string Lab::ExporterAddress() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return exporter_ ? exporter_->address() : "";
 }
 
 Status Lab::StartMember(Member* m) {
@@ -319,11 +313,6 @@ Result<std::vector<std::string>> Lab::Down() {
     }
     journal_->Record("action", {{"name", "down"}, {"ok", true}});
     journal_->Record("session", {{"event", "end"}});
-  }
-  if (prometheus_) {
-    prometheus_->Stop();
-    prometheus_.reset();
-    removed.push_back("stopped prometheus");
   }
   // Reap our own children before the leftover sweep looks for live processes.
   for (auto& [name, m] : members_) {
@@ -480,7 +469,6 @@ std::vector<std::string> Lab::EnvLines() const {
   for (const auto& [name, m] : members_) endpoints += (endpoints.empty() ? "" : ",") + ClientUrl(name);
   std::vector<std::string> lines = {"ETCDCTL_API=3", "ETCDCTL_ENDPOINTS=" + endpoints};
   if (exporter_) lines.push_back("RAFTLAB_EXPORTER_URL=http://" + exporter_->address() + "/metrics");
-  if (prometheus_) lines.push_back("PROMETHEUS_URL=" + prometheus_->Url());
   if (journal_) lines.push_back("RAFTLAB_JOURNAL=" + journal_->path());
   lines.push_back("RAFTLAB_STATE_DIR=" + paths_.state_dir);
   return lines;
@@ -677,7 +665,6 @@ Result<Json> Lab::RecordMembership() {
     membership["ids"][name] = driver::IdToHex(em.id);
   }
   for (const char* k : {"voters", "learners"}) std::sort(membership[k].begin(), membership[k].end());
-  if (prometheus_) (void)prometheus_->Reload(ScrapeTargets());
   // A "membership" event is a configuration step for the checkers: journal changes only.
   if (journal_ && membership != last_membership_) journal_->Record("membership", membership);
   last_membership_ = membership;

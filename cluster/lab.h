@@ -24,11 +24,10 @@
 
 #include "cluster/etcd_member.h"
 #include "cluster/host_agent.h"
-#include "cluster/prometheus_server.h"
 #include "cluster/topology.h"
 #include "common/json_util.h"
 #include "common/status.h"
-#include "driver/etcd_client.h"
+#include "cluster/etcd_client.h"
 #include "evidence/exporter.h"
 #include "evidence/journal.h"
 #include "evidence/sampler.h"
@@ -43,9 +42,6 @@ struct UpOptions {
   std::string etcd_binary = "/usr/bin/etcd";
   std::string exporter_address = "127.0.0.1:9464";
   bool slow_wal = false;               // every member's WAL on its own slowfs mount (delay 0)
-  bool prometheus = false;             // also run Debian's prometheus scraping the lab
-  int prometheus_interval_ms = 500;
-  std::string prometheus_address = "127.0.0.1:9090";
   int ready_timeout_ms = 60000;
 };
 
@@ -107,6 +103,12 @@ class Lab {
   std::vector<std::string> EnvLines() const;
   Result<MemberFiles> Files(const std::string& member) const;
   std::string JournalPath() const;
+  // Each member's client endpoint (host:port), for scrapers such as the service's prometheus.
+  struct MemberEndpoint {
+    std::string name, client_endpoint;
+  };
+  std::vector<MemberEndpoint> ClientEndpoints() const;
+  std::string ExporterAddress() const;
 
   // Process control, for the chaos layer and `restart`.
   Status SignalMember(const std::string& name, int signal);
@@ -192,9 +194,7 @@ class Lab {
   void FinalHashKv();
   void PublishMemberNames();   // caller holds mu_
   std::unique_ptr<evidence::Sampler> sampler_;
-  std::unique_ptr<PrometheusServer> prometheus_;
   Json last_membership_;                 // journaled again only when it changes
-  std::vector<dashboards::ScrapeTarget> ScrapeTargets() const;   // caller holds mu_
   std::atomic<bool> stop_supervisor_{false};
   std::thread supervisor_;
 };

@@ -1,6 +1,54 @@
 #include "driver/lab_service.h"
 
 namespace raftlab::driver {
+namespace {
+
+std::vector<dashboards::ScrapeTarget> ScrapeTargetsOf(const cluster::Lab& lab) {
+  std::vector<dashboards::ScrapeTarget> targets;
+  for (const auto& e : lab.ClientEndpoints()) targets.push_back({e.name, e.client_endpoint});
+  return targets;
+}
+
+}  // namespace
+
+raftlab::Status LabService::StartPrometheus(const v1::LabFlags& f, const std::function<void(const std::string&)>& progress) {
+  const int interval_ms = f.prometheus_interval_ms() != 0 ? static_cast<int>(f.prometheus_interval_ms()) : 500;
+  const std::string address = "127.0.0.1:9090";
+  progress("starting prometheus on " + address + " (scrape every " + std::to_string(interval_ms) + " ms)");
+  auto server = std::make_unique<PrometheusServer>(lab_->paths().state_dir + "/prometheus", address,
+                                                   lab_->ExporterAddress(), interval_ms);
+  RL_RETURN_IF_ERROR(server->Start(ScrapeTargetsOf(*lab_)));
+  std::lock_guard<std::mutex> lock(prometheus_mu_);
+  prometheus_ = std::move(server);
+  return Status::Ok();
+}
+
+void LabService::ReloadPrometheus() {
+  std::lock_guard<std::mutex> lock(prometheus_mu_);
+  if (prometheus_) (void)prometheus_->Reload(ScrapeTargetsOf(*lab_));
+}
+
+Result<std::vector<std::string>> LabService::TakeDown() {
+  std::vector<std::string> removed;
+  if (lab_->IsUp()) {
+    Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal("");
+    if (healed.ok())
+      for (const auto& f : *healed) removed.push_back("healed " + f.id + ": " + f.description);
+  }
+  std::unique_ptr<PrometheusServer> prometheus;
+  {
+    std::lock_guard<std::mutex> lock(prometheus_mu_);
+    prometheus = std::move(prometheus_);
+  }
+  if (prometheus) {
+    prometheus->Stop();
+    removed.push_back("stopped prometheus");
+  }
+  Result<std::vector<std::string>> down = lab_->Down();
+  if (!down.ok()) return down.status();
+  removed.insert(removed.end(), down->begin(), down->end());
+  return removed;
+}
 
 grpc::Status ToGrpc(const raftlab::Status& s) {
   using grpc::StatusCode;
@@ -76,14 +124,17 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
   if (f.sample_interval_ms() != 0) o.sample_interval_ms = static_cast<int>(f.sample_interval_ms());
   o.journal_path = f.journal_path();
   o.slow_wal = f.slow_wal();
-  o.prometheus = f.prometheus();
-  if (f.prometheus_interval_ms() != 0) o.prometheus_interval_ms = static_cast<int>(f.prometheus_interval_ms());
   if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
-  raftlab::Status s = lab_->Up(o, [writer](const std::string& line) {
+  auto progress = [writer](const std::string& line) {
     v1::UpProgress p;
     p.set_line(line);
     writer->Write(p);
-  });
+  };
+  raftlab::Status s = lab_->Up(o, progress);
+  if (s.ok() && f.prometheus()) {
+    s = StartPrometheus(f, progress);
+    if (!s.ok()) (void)lab_->Down();
+  }
   if (!s.ok()) return ToGrpc(s);
   v1::UpProgress done;
   done.set_done(true);
@@ -95,12 +146,7 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
 
 grpc::Status LabService::Down(grpc::ServerContext*, const v1::DownRequest*, v1::DownReply* reply) {
   reply->set_journal_path(lab_->JournalPath());
-  if (lab_->IsUp()) {
-    Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal("");
-    if (healed.ok())
-      for (const auto& f : *healed) reply->add_removed("healed " + f.id + ": " + f.description);
-  }
-  Result<std::vector<std::string>> removed = lab_->Down();
+  Result<std::vector<std::string>> removed = TakeDown();
   if (!removed.ok()) return ToGrpc(removed.status());
   for (const auto& line : *removed) reply->add_removed(line);
   on_down_();
@@ -139,6 +185,8 @@ grpc::Status LabService::Get(grpc::ServerContext*, const v1::GetRequest* req, v1
 grpc::Status LabService::Env(grpc::ServerContext*, const v1::EnvRequest*, v1::EnvReply* reply) {
   if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
   for (const auto& line : lab_->EnvLines()) reply->add_lines(line);
+  std::lock_guard<std::mutex> lock(prometheus_mu_);
+  if (prometheus_) reply->add_lines("PROMETHEUS_URL=" + prometheus_->Url());
   return grpc::Status::OK;
 }
 
@@ -241,6 +289,7 @@ grpc::Status LabService::MemberChange(grpc::ServerContext*, const v1::MemberChan
   else if (req->op() == "remove") s = lab_->RemoveMember(req->member(), progress);
   else s = InvalidArgument("unknown member operation '" + req->op() + "' (add, promote, remove)");
   if (!s.ok()) return ToGrpc(s);
+  ReloadPrometheus();
   v1::UpProgress done;
   done.set_done(true);
   FillStatusReply(lab_->StatusOfMembers(), done.mutable_status());

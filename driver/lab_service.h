@@ -1,12 +1,17 @@
 // LabService: the gRPC face of a Lab (proto/raftlab.proto). Turns requests into Lab calls
-// and Status into grpc::Status; holds no state of its own beyond the Lab it serves.
-// `on_down` is called after a successful Down so raftlabd can exit.
+// and Status into grpc::Status. Besides the Lab it serves it owns the lab's prometheus
+// (`up --prometheus`), started after Up and stopped before Down with the scrape targets the
+// Lab reports. `on_down` is called after a successful Down so raftlabd can exit.
+// Thread-safe: gRPC calls arrive on several threads; the prometheus has its own mutex.
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <mutex>
 
 #include "chaos/fault_manager.h"
 #include "cluster/lab.h"
+#include "driver/prometheus_server.h"
 #include "proto/raftlab.grpc.pb.h"
 
 namespace raftlab::driver {
@@ -32,10 +37,19 @@ class LabService final : public raftlab::v1::LabControl::Service {
   grpc::Status HashKv(grpc::ServerContext*, const v1::HashKvRequest*, v1::HashKvReply*) override;
   grpc::Status TransferLeader(grpc::ServerContext*, const v1::TransferLeaderRequest*, v1::TransferLeaderReply*) override;
 
+  // Heals every fault, stops prometheus and takes the lab down; one line per item removed.
+  // The Down RPC and raftlabd's exit path both end a lab through it.
+  Result<std::vector<std::string>> TakeDown();
+
  private:
+  raftlab::Status StartPrometheus(const v1::LabFlags& flags, const std::function<void(const std::string&)>& progress);
+  // Rewrites the scrape targets after a membership change.
+  void ReloadPrometheus();
   cluster::Lab* lab_;
   chaos::FaultManager* faults_;
   std::function<void()> on_down_;
+  std::mutex prometheus_mu_;
+  std::unique_ptr<PrometheusServer> prometheus_;
 };
 
 // raftlab Status -> grpc::Status with a matching code; the message is kept as is.

@@ -75,7 +75,9 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   raftlab::cluster::LabPaths paths{state_dir};
-  raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>());
+  raftlab::cluster::LocalAgentOptions local;
+  local.root_dir = state_dir;   // member dirs, logs and mounts live under the state dir
+  raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>(local));
   raftlab::chaos::FaultManager faults(&lab);
   raftlab::driver::LabService service(&lab, &faults, RequestExit);
 
@@ -105,10 +107,7 @@ int main(int argc, char** argv) {
     g_cv.wait(lock, [] { return g_exit; });
   }
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  if (lab.IsUp()) {
-    (void)faults.Heal("");
-    (void)lab.Down();
-  }
+  if (lab.IsUp()) (void)service.TakeDown();
   unlink(socket_path.c_str());
   std::cerr << "raftlabd: exit\n";
   return 0;

@@ -18,7 +18,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "driver/etcd_client.h"
+#include "cluster/etcd_client.h"
 #include "scenarios/load.h"
 #include "scenarios/scenario.h"
 

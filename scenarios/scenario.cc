@@ -16,7 +16,7 @@
 #include "common/privileges.h"
 #include "dashboards/gnuplot_panels.h"
 #include "driver/daemon_client.h"
-#include "driver/etcd_client.h"
+#include "cluster/etcd_client.h"
 #include "driver/lab_service.h"
 #include "evidence/check_common.h"
 #include "evidence/checkers.h"

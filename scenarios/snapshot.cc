@@ -37,7 +37,7 @@
 #include "cluster/topology.h"
 #include "common/clock.h"
 #include "common/http_get.h"
-#include "driver/etcd_client.h"
+#include "cluster/etcd_client.h"
 #include "driver/lab_service.h"
 #include "evidence/raft_status.h"
 #include "evidence/snap_reader.h"

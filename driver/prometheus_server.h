@@ -1,7 +1,7 @@
 // PrometheusServer: Debian's prometheus, started for a lab (`up --prometheus`) to scrape every
 // member's /metrics and the lab's exporter, with its config and TSDB under the state dir so
 // `down` (and the leftover sweep) removes it. Listens on loopback only.
-// Not thread-safe: the Lab calls it under its own mutex.
+// Not thread-safe: the LabService calls it under its own mutex.
 #pragma once
 
 #include <sys/types.h>
@@ -12,7 +12,7 @@
 #include "common/status.h"
 #include "dashboards/grafana_json.h"
 
-namespace raftlab::cluster {
+namespace raftlab::driver {
 
 class PrometheusServer {
  public:
@@ -35,4 +35,4 @@ class PrometheusServer {
   pid_t pid_ = 0;
 };
 
-}  // namespace raftlab::cluster
+}  // namespace raftlab::driver

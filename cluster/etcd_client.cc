@@ -1,4 +1,4 @@
-#include "driver/etcd_client.h"
+#include "cluster/etcd_client.h"
 
 #include <grpcpp/grpcpp.h>
 

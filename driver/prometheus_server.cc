@@ -1,4 +1,4 @@
-#include "cluster/prometheus_server.h"
+#include "driver/prometheus_server.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,7 +10,7 @@
 #include "common/json_util.h"
 #include "common/subprocess.h"
 
-namespace raftlab::cluster {
+namespace raftlab::driver {
 namespace {
 
 constexpr char kBinary[] = "/usr/bin/prometheus";
@@ -66,4 +66,4 @@ void PrometheusServer::Stop() {
   pid_ = 0;
 }
 
-}  // namespace raftlab::cluster
+}  // namespace raftlab::driver
