@@ -218,6 +218,18 @@ void ApplyLine(const json& j, RaftLog& log) {
 
 }  // namespace
 
+json LogEntryToJson(const LogEntry& entry) { return EntryJson(entry); }
+
+Result<LogEntry> LogEntryFromJson(const json& j) {
+  try {
+    return EntryFromJson(j);
+  } catch (const BadField& e) {
+    return InvalidArgument("entry: " + e.what);
+  } catch (const json::exception& e) {
+    return InvalidArgument(std::string("entry: ") + e.what());
+  }
+}
+
 const char* EntryTypeName(EntryType type) {
   switch (type) {
     case EntryType::kNormal: return "normal";

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "common/status.h"
 #include "evidence/raft_log.h"
 
@@ -26,6 +28,11 @@ std::string RaftLogToJsonl(const RaftLog& log);
 
 // InvalidArgument naming the line on malformed input. Lines of unknown kinds are skipped.
 Result<RaftLog> RaftLogFromJsonl(std::string_view jsonl);
+
+// One entry as an "entry" line holds it (without "record"): messages.jsonl (wire_json.h) writes
+// the entries a message carries the same way. From: InvalidArgument naming the bad field.
+nlohmann::json LogEntryToJson(const LogEntry& entry);
+Result<LogEntry> LogEntryFromJson(const nlohmann::json& j);
 
 // "normal", "conf_change", "conf_change_v2".
 const char* EntryTypeName(EntryType type);

@@ -181,14 +181,7 @@ void WalDecoder::State::Record(const walpb::Record& rec, uint64_t off) {
     case wal::RecordType::kEntry: {
       raftpb::Entry e;
       if (!Parse(e, data)) return Problem(off, "unparseable entry record");
-      LogEntry le;
-      le.index = e.index();
-      le.term = e.term();
-      le.type = static_cast<EntryType>(e.type());
-      le.data_crc = crc32c::Value(e.data());
-      le.data_size = e.data().size();
-      le.request = DecodeRequest(le.type, e.data());
-      replayer.OnEntry(std::move(le), file, off);
+      replayer.OnEntry(DecodeLogEntry(static_cast<EntryType>(e.type()), e.term(), e.index(), e.data()), file, off);
       return;
     }
     case wal::RecordType::kState: {
@@ -280,6 +273,17 @@ Result<RaftLog> ReadWal(const std::string& wal_dir, const WalReadOptions& option
     decoder.AddSegment(name, *bytes, i + 1 == names->size());
   }
   return decoder.Finish();
+}
+
+LogEntry DecodeLogEntry(EntryType type, uint64_t term, uint64_t index, std::string_view data) {
+  LogEntry le;
+  le.index = index;
+  le.term = term;
+  le.type = type;
+  le.data_crc = crc32c::Value(data);
+  le.data_size = data.size();
+  le.request = DecodeRequest(type, data);
+  return le;
 }
 
 }  // namespace raftlab::evidence

@@ -68,4 +68,8 @@ Result<RaftLog> ReadWal(const std::string& wal_dir, const WalReadOptions& option
 // Reads a whole file (the one primitive the evidence readers share).
 Result<std::string> ReadFileBytes(const std::string& path);
 
+// One raftpb.Entry's fields as the log holds them: digest, size and decoded request. The WAL
+// reader and the wire decoder (wire_rafthttp.h) both build their entries with it.
+LogEntry DecodeLogEntry(EntryType type, uint64_t term, uint64_t index, std::string_view data);
+
 }  // namespace raftlab::evidence

@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config make
   protobuf-compiler protobuf-compiler-grpc libgrpc++-dev libprotobuf-dev
   prometheus-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-  libfuse3-dev libnetfilter-queue-dev
+  libfuse3-dev libnetfilter-queue-dev libpcap-dev
   # etcd and its protos (generated into the build tree at build time)
   etcd-server etcd-client golang-etcd-server-dev
   # the lab's mechanisms

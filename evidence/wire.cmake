@@ -1,0 +1,16 @@
+# The wire decoder (wire_decoder.h): a pcap of the lab fabric's peer traffic -> the raft messages
+# the members exchanged (messages.jsonl), layer by layer: pcap, TCP, HTTP/1.1, rafthttp.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBPCAP REQUIRED IMPORTED_TARGET libpcap)
+
+add_library(raftlab_wire STATIC
+  wire_message.cc
+  wire_pcap.cc
+  wire_tcp.cc
+  wire_http.cc
+  wire_rafthttp.cc
+  wire_decoder.cc
+  wire_json.cc)
+target_link_libraries(raftlab_wire PUBLIC raftlab_wal PkgConfig::LIBPCAP)
+
+raftlab_test(wire_captures_test SOURCES wire_captures_test.cc LIBS raftlab_wire)
