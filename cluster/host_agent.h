@@ -59,24 +59,32 @@ class HostAgent {
   virtual Status CreateFabric() = 0;
   // Makes the host for member `host` ready: its network and the lab's fault chain there.
   virtual Status CreateHost(const std::string& host) = 0;
-  // Removes the host, its rules and what the lab started on it.
+  // Removes the host, its rules and what the lab started on it (its processes are killed;
+  // their exits still come through NextExit). Removing an absent host is fine.
   virtual Status RemoveHost(const std::string& host) = 0;
   // The address the host's members listen on and are reached at.
   virtual Result<std::string> HostIp(const std::string& host) = 0;
 
-  // Runs a tool on the host to completion.
+  // Runs a tool on the host to completion (lab tools resolve as for StartOnHost). Fails only
+  // when the program cannot start (naming it); a non-zero exit is in the RunResult.
   virtual Result<RunResult> RunOnHost(const std::string& host, const std::vector<std::string>& argv) = 0;
   // Starts a long-lived process on the host; its output is appended to log_path there. An
   // argv[0] naming one of the lab's own tools without a slash (raftlab-slowfs, raftlab-delayer)
-  // runs the agent's copy, installed beside the agent.
+  // runs the agent's copy, installed beside the agent. stderr goes to the same log; log_path
+  // must be inside RootDir() (its directories are created), or empty to discard the output.
   virtual Result<ProcessRef> StartOnHost(const std::string& host, const std::vector<std::string>& argv,
                                          const std::string& log_path) = 0;
+  // NotFound for a process this agent never started; FailedPrecondition once it has exited
+  // (an exited process's pid is never signalled).
   virtual Status Signal(const ProcessRef& process, int signal) = 0;
   // Waits up to timeout_ms for the process to exit and returns how it ended; Timeout while it
   // still runs. A process whose exit was already reported still answers with its status.
   virtual Result<std::string> WaitExit(const ProcessRef& process, int timeout_ms) = 0;
   // The next exit of any process this agent started (each reported once), waiting up to
-  // timeout_ms; nullopt when none came.
+  // timeout_ms; nullopt when none came. Every process counts: members, slow-store servers,
+  // delayers, and those killed by RemoveHost, UnmountSlowStore or RemoveLeftovers. An agent
+  // has ONE consumer of this stream (the lab's supervisor): an exit taken by one caller is not
+  // seen by another. WaitExit does not take from the stream.
   virtual std::optional<ProcessExit> NextExit(int timeout_ms) = 0;
 
   virtual Result<std::string> ReadFile(const std::string& host, const std::string& path) = 0;
