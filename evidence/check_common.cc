@@ -22,12 +22,6 @@ std::string RelSeconds(int64_t origin, int64_t mono_ns) {
   return buf;
 }
 
-std::string HexId(uint64_t id) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
 std::map<uint64_t, std::string> IdNames(const Run& run) {
   std::map<uint64_t, std::string> names;
   for (const RaftSample& s : run.samples) {
@@ -66,15 +60,6 @@ std::string DescribeEntry(const LogEntry& e) {
 bool SameEntry(const LogEntry& a, const LogEntry& b) {
   return a.index == b.index && a.term == b.term && a.type == b.type && a.data_crc == b.data_crc &&
          a.data_size == b.data_size;
-}
-
-std::string JoinNames(const std::vector<std::string>& names, const char* sep) {
-  std::string out;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += sep;
-    out += names[i];
-  }
-  return out;
 }
 
 std::vector<std::string> WalProblemLines(const Run& run) {

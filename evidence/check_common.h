@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/hex_id.h"    // HexId, as evidence lines name unknown members
+#include "common/strings.h"   // JoinNames
 #include "evidence/run.h"
 
 namespace raftlab::evidence::checkutil {
@@ -23,9 +25,6 @@ int64_t TimeOrigin(const Run& run);
 
 // "3.201s": (mono_ns - origin) in seconds with millisecond precision.
 std::string RelSeconds(int64_t origin, int64_t mono_ns);
-
-// etcd's way of writing an id: lowercase hex without padding.
-std::string HexId(uint64_t id);
 
 // etcd id -> lab name, from the samples' ids and then run.member_names (which wins).
 std::map<uint64_t, std::string> IdNames(const Run& run);
@@ -41,9 +40,6 @@ std::string DescribeEntry(const LogEntry& e);
 
 // Two entries hold the same thing: equal index, term, type and data digest.
 bool SameEntry(const LogEntry& a, const LogEntry& b);
-
-// "n1,n2,n3"
-std::string JoinNames(const std::vector<std::string>& names, const char* sep = ",");
 
 // The problems the WAL reader reported in any member's log (CRC mismatches, torn records that
 // are not at the tail, gaps, undecodable segments), one line each:

@@ -30,17 +30,17 @@ inline std::string JournalFromRun(const Run& run) {
   if (run.start_ns != 0) line({{"event", "start"}}, "session", run.start_ns);   // the run's start
   for (const MembershipRecord& m : run.memberships) {
     json ids = json::object();
-    for (const auto& [id, name] : run.member_names) ids[name] = checkutil::HexId(id);
+    for (const auto& [id, name] : run.member_names) ids[name] = HexId(id);
     line({{"voters", m.voters}, {"learners", m.learners}, {"ids", ids}}, "membership", m.mono_ns);
   }
   for (const RaftSample& s : run.samples) {
     json progress = json::object();
     for (const auto& [id, p] : s.progress) {
-      progress[checkutil::HexId(id)] = {{"match", p.match}, {"next", p.next}, {"state", p.state}};
+      progress[HexId(id)] = {{"match", p.match}, {"next", p.next}, {"state", p.state}};
     }
-    line({{"member", s.member}, {"ok", true}, {"id", checkutil::HexId(s.id)}, {"term", s.term},
-          {"vote", checkutil::HexId(s.vote)}, {"commit", s.commit}, {"applied", s.applied},
-          {"lead", checkutil::HexId(s.lead)}, {"state", s.state}, {"progress", progress},
+    line({{"member", s.member}, {"ok", true}, {"id", HexId(s.id)}, {"term", s.term},
+          {"vote", HexId(s.vote)}, {"commit", s.commit}, {"applied", s.applied},
+          {"lead", HexId(s.lead)}, {"state", s.state}, {"progress", progress},
           {"metrics", {{"has_leader", 1}}}},
          "sample", s.mono_ns);
   }

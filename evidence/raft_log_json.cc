@@ -102,10 +102,9 @@ uint64_t GetId(const json& j, const char* field) {
   if (it == j.end()) return 0;
   if (it->is_number_unsigned()) return it->get<uint64_t>();
   std::string s = it->get<std::string>();
-  char* end = nullptr;
-  uint64_t v = std::strtoull(s.c_str(), &end, 16);
-  if (s.empty() || *end != '\0') throw BadField{std::string(field) + " is not a hex id: " + s};
-  return v;
+  Result<uint64_t> v = ParseHexId(s);
+  if (!v.ok()) throw BadField{std::string(field) + " is not a hex id: " + s};
+  return *v;
 }
 
 template <typename T>

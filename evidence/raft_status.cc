@@ -3,25 +3,22 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
+
+#include "common/hex_id.h"
 
 namespace raftlab::evidence {
 namespace {
 
-uint64_t HexId(const Json& v) {
+// An id field of raft.status ("8e9e05c52164694d"); 0 when absent or not an id.
+uint64_t IdField(const Json& v) {
   if (!v.is_string()) return 0;
-  return strtoull(v.get<std::string>().c_str(), nullptr, 16);
+  Result<uint64_t> id = ParseHexId(v.get<std::string>());
+  return id.ok() ? *id : 0;
 }
 
 uint64_t Num(const Json& obj, const char* key) {
   auto it = obj.find(key);
   return it != obj.end() && it->is_number() ? it->get<uint64_t>() : 0;
-}
-
-std::string Hex(uint64_t id) {
-  std::ostringstream s;
-  s << std::hex << id;
-  return s.str();
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -118,12 +115,12 @@ Result<RaftSample> ParseDebugVars(std::string_view body) {
   Json st = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (st.is_discarded() || !st.is_object()) return InvalidArgument("raft.status in /debug/vars is not JSON");
   RaftSample s;
-  s.id = HexId(st.value("id", Json()));
+  s.id = IdField(st.value("id", Json()));
   s.term = Num(st, "term");
-  s.vote = HexId(st.value("vote", Json()));
+  s.vote = IdField(st.value("vote", Json()));
   s.commit = Num(st, "commit");
   s.applied = Num(st, "applied");
-  s.lead = HexId(st.value("lead", Json()));
+  s.lead = IdField(st.value("lead", Json()));
   s.state = st.value("raftState", "");
   if (auto p = st.find("progress"); p != st.end() && p->is_object()) {
     for (auto& [peer, prog] : p->items()) {
@@ -132,7 +129,7 @@ Result<RaftSample> ParseDebugVars(std::string_view body) {
       pp.match = Num(prog, "match");
       pp.next = Num(prog, "next");
       pp.state = prog.value("state", "");
-      s.progress[strtoull(peer.c_str(), nullptr, 16)] = pp;
+      s.progress[IdField(peer)] = pp;
     }
   }
   return s;
@@ -191,12 +188,12 @@ const std::vector<std::string>& SampledMetricNames() {
   return names;
 }
 Json SampleToJson(const RaftSample& s, const std::map<std::string, double>& metrics) {
-  Json j = {{"member", s.member}, {"ok", true},         {"id", Hex(s.id)},
-            {"term", s.term},     {"vote", Hex(s.vote)}, {"commit", s.commit},
-            {"applied", s.applied}, {"lead", Hex(s.lead)}, {"state", s.state}};
+  Json j = {{"member", s.member}, {"ok", true},         {"id", HexId(s.id)},
+            {"term", s.term},     {"vote", HexId(s.vote)}, {"commit", s.commit},
+            {"applied", s.applied}, {"lead", HexId(s.lead)}, {"state", s.state}};
   Json progress = Json::object();
   for (const auto& [peer, p] : s.progress)
-    progress[Hex(peer)] = {{"match", p.match}, {"next", p.next}, {"state", p.state}};
+    progress[HexId(peer)] = {{"match", p.match}, {"next", p.next}, {"state", p.state}};
   j["progress"] = progress;
   if (!metrics.empty()) {
     Json m = Json::object();

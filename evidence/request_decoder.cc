@@ -234,12 +234,6 @@ std::string Printable(std::string_view bytes, size_t max_len) {
   return out;
 }
 
-std::string HexId(uint64_t id) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
 std::string ConfChangeTypeName(int type) {
   switch (type) {
     case 0: return "AddNode";

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/hex_id.h"   // HexId: ids in decoded summaries
 #include "evidence/raft_log.h"
 
 namespace raftlab::evidence {
@@ -21,9 +22,6 @@ DecodedRequest DecodeRequest(EntryType type, std::string_view data);
 // Bytes made safe for one line of text: printable ASCII kept, anything else as \xNN, cut to
 // `max_len` characters with a trailing "...".
 std::string Printable(std::string_view bytes, size_t max_len = 64);
-
-// An etcd id in the form etcd prints it: lowercase hex, no padding ("8e9e05c52164694d").
-std::string HexId(uint64_t id);
 
 // Names of raftpb.ConfChangeType values ("AddNode", ...), "ConfChangeType(<n>)" otherwise.
 std::string ConfChangeTypeName(int type);

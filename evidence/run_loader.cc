@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/hex_id.h"
 #include "evidence/journal_start.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/snap_json.h"
@@ -279,25 +280,6 @@ Status CheckContiguous(const RaftLog& log) {
 }
 
 }  // namespace
-
-Result<uint64_t> ParseHexId(std::string_view hex) {
-  if (hex.empty() || hex.size() > 16) return InvalidArgument("bad hex id \"" + std::string(hex) + "\"");
-  uint64_t v = 0;
-  for (char c : hex) {
-    int d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return InvalidArgument("bad hex id \"" + std::string(hex) + "\"");
-    }
-    v = v * 16 + static_cast<uint64_t>(d);
-  }
-  return v;
-}
 
 Result<Run> RunFromJournal(std::string_view jsonl) {
   JournalParser parser;

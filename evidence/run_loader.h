@@ -25,7 +25,4 @@ Result<Run> LoadRun(const std::string& run_dir);
 // The journal part of LoadRun, from the text of journal.jsonl. Errors name "line N".
 Result<Run> RunFromJournal(std::string_view jsonl);
 
-// An etcd id as the journal writes it: lowercase hex without padding, "0" for none.
-Result<uint64_t> ParseHexId(std::string_view hex);
-
 }  // namespace raftlab::evidence

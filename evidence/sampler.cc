@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "common/clock.h"
-#include "evidence/member_http.h"
+#include "common/http_connection.h"
 #include "evidence/raft_status.h"
 
 namespace raftlab::evidence {
@@ -29,6 +29,7 @@ struct Sampler::Target {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+const HttpConnection::Options kSamplerHttp{.user_agent = "raftlab-sampler", .keep_alive = true};
 
 // Sleeps until `next` (then advanced by `period`; after a slow round it skips ahead instead
 // of bursting) or until the target stops; false once it stops.
@@ -41,7 +42,7 @@ bool WaitForNextRound(std::mutex& mu, std::condition_variable& wake, const std::
   return !wake.wait_until(lock, *next, [&] { return stop.load(); });
 }
 
-Result<RaftSample> PollStatus(MemberHttp& http, int timeout_ms) {
+Result<RaftSample> PollStatus(HttpConnection& http, int timeout_ms) {
   Result<HttpReply> vars = http.Get("/debug/vars", timeout_ms);
   if (!vars.ok()) return vars.status();
   if (vars->status != 200) return Unavailable("HTTP " + std::to_string(vars->status));
@@ -115,7 +116,7 @@ void Sampler::StatusLoop(Target* t) {
   static const MemberNames::Map kNoNames;
   // Named so that per-thread CPU (bench/sampler_bench, top -H) shows the sampler apart.
   pthread_setname_np(pthread_self(), ("rl-sample-" + t->member).substr(0, 15).c_str());
-  MemberHttp http(t->ip, t->port);   // one kept-alive connection
+  HttpConnection http(t->ip, t->port, kSamplerHttp);   // one kept-alive connection
   const auto period = std::chrono::milliseconds(options_.interval_ms);
   const auto metrics_max_age = std::chrono::milliseconds(options_.metrics_interval_ms);
   auto next = Clock::now();
@@ -150,7 +151,7 @@ void Sampler::StatusLoop(Target* t) {
 
 void Sampler::MetricsLoop(Target* t) {
   pthread_setname_np(pthread_self(), ("rl-sample-m-" + t->member).substr(0, 15).c_str());
-  MemberHttp http(t->ip, t->port);   // its own connection: a slow page never delays raft.status
+  HttpConnection http(t->ip, t->port, kSamplerHttp);   // its own connection: a slow page never delays raft.status
   const auto period = std::chrono::milliseconds(options_.metrics_interval_ms);
   auto next = Clock::now() + t->metrics_phase - period;
   while (WaitForNextRound(t->mu, t->wake, t->stop, &next, period)) {

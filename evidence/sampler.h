@@ -2,7 +2,7 @@
 // and its /metrics at a slower one (default 500 ms). Each member has its own threads, so a
 // paused, restarting or partitioned member cannot delay the others, and /metrics has a thread
 // of its own, so a slow page never delays that member's raft.status either; each thread keeps
-// one HTTP/1.1 connection open (evidence/member_http.h). Each status poll becomes a "sample"
+// one HTTP/1.1 connection open (common/http_connection.h). Each status poll becomes a "sample"
 // journal line stamped when raft.status was read; a /metrics reading made since the previous
 // sample rides on it as its "metrics" object. The exporter is updated from the same samples;
 // the latest sample per member is kept for `status`.

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/json_util.h"
-#include "evidence/http_test_server.h"
+#include "common/http_test_server.h"
 
 namespace raftlab::evidence {
 namespace {

@@ -12,7 +12,7 @@ using nlohmann::json;
 
 json Ids(const std::vector<uint64_t>& ids) {
   json a = json::array();
-  for (uint64_t id : ids) a.push_back(checkutil::HexId(id));
+  for (uint64_t id : ids) a.push_back(HexId(id));
   return a;
 }
 

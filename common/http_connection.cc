@@ -1,4 +1,4 @@
-#include "evidence/member_http.h"
+#include "common/http_connection.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,7 +13,7 @@
 
 #include "common/clock.h"
 
-namespace raftlab::evidence {
+namespace raftlab {
 namespace {
 
 constexpr size_t kMaxReply = 32 << 20;   // a /metrics page is ~250 KB; anything this big is wrong
@@ -52,6 +52,13 @@ bool ContainsNoCase(std::string_view s, std::string_view word) {
 
 }  // namespace
 
+std::string HttpGetRequest(std::string_view path, std::string_view host, std::string_view user_agent, bool keep_alive) {
+  std::string r = "GET ";
+  r.append(path).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\nUser-Agent: ").append(user_agent).append("\r\n");
+  if (!keep_alive) r += "Connection: close\r\n";
+  return r + "\r\n";
+}
+
 Status DecodeChunked(std::string_view text, std::string* body, size_t* consumed) {
   const Status more = FailedPrecondition("incomplete chunked body");
   body->clear();
@@ -86,18 +93,18 @@ Status DecodeChunked(std::string_view text, std::string* body, size_t* consumed)
   }
 }
 
-MemberHttp::MemberHttp(std::string host, int port)
-    : host_(std::move(host)), port_(port), where_(host_ + ":" + std::to_string(port_)) {}
+HttpConnection::HttpConnection(std::string host, int port, Options options)
+    : host_(std::move(host)), port_(port), options_(std::move(options)), where_(host_ + ":" + std::to_string(port_)) {}
 
-MemberHttp::~MemberHttp() { Close(); }
+HttpConnection::~HttpConnection() { Close(); }
 
-void MemberHttp::Close() {
+void HttpConnection::Close() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
   buf_.clear();
 }
 
-Status MemberHttp::Connect(int64_t deadline_ns) {
+Status HttpConnection::Connect(int64_t deadline_ns) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port_));
@@ -118,7 +125,7 @@ Status MemberHttp::Connect(int64_t deadline_ns) {
   return Status::Ok();
 }
 
-Status MemberHttp::Send(const std::string& request, int64_t deadline_ns) {
+Status HttpConnection::Send(const std::string& request, int64_t deadline_ns) {
   for (size_t sent = 0; sent < request.size();) {
     ssize_t n = send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n > 0) {
@@ -132,7 +139,7 @@ Status MemberHttp::Send(const std::string& request, int64_t deadline_ns) {
   return Status::Ok();
 }
 
-bool MemberHttp::Fill(size_t want, int64_t deadline_ns, Status* status, bool* closed) {
+bool HttpConnection::Fill(size_t want, int64_t deadline_ns, Status* status, bool* closed) {
   char chunk[65536];
   while (buf_.size() < want) {
     ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
@@ -159,7 +166,7 @@ bool MemberHttp::Fill(size_t want, int64_t deadline_ns, Status* status, bool* cl
   return true;
 }
 
-Result<HttpReply> MemberHttp::ReadReply(int64_t deadline_ns, bool* got_any) {
+Result<HttpReply> HttpConnection::ReadReply(int64_t deadline_ns, bool* got_any) {
   Status status;
   size_t header_end;
   while ((header_end = buf_.find("\r\n\r\n")) == std::string::npos) {
@@ -208,13 +215,13 @@ Result<HttpReply> MemberHttp::ReadReply(int64_t deadline_ns, bool* got_any) {
     buf_.clear();
     keep_alive = false;
   }
-  if (!keep_alive) Close();
+  if (!keep_alive || !options_.keep_alive) Close();
   return reply;
 }
 
-Result<HttpReply> MemberHttp::Get(const std::string& path, int timeout_ms) {
+Result<HttpReply> HttpConnection::Get(const std::string& path, int timeout_ms) {
   const int64_t deadline = MonoNowNs() + static_cast<int64_t>(timeout_ms) * 1'000'000;
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: " + where_ + "\r\nUser-Agent: raftlab-sampler\r\n\r\n";
+  const std::string request = HttpGetRequest(path, where_, options_.user_agent, options_.keep_alive);
   for (int attempt = 0;; ++attempt) {
     if (fd_ >= 0 && !buf_.empty()) Close();   // stray bytes: the connection is out of step
     const bool reused = fd_ >= 0;
@@ -228,4 +235,4 @@ Result<HttpReply> MemberHttp::Get(const std::string& path, int timeout_ms) {
   }
 }
 
-}  // namespace raftlab::evidence
+}  // namespace raftlab

@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-namespace raftlab::evidence::httptest {
+namespace raftlab::httptest {
 
 class ScriptedServer {
  public:
@@ -102,4 +102,4 @@ inline std::string Sized(const std::string& body, int status = 200) {
          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-}  // namespace raftlab::evidence::httptest
+}  // namespace raftlab::httptest

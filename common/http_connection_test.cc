@@ -1,10 +1,11 @@
-#include "evidence/member_http.h"
+#include "common/http_connection.h"
 
 #include <gtest/gtest.h>
 
-#include "evidence/http_test_server.h"
+#include "common/http_get.h"
+#include "common/http_test_server.h"
 
-namespace raftlab::evidence {
+namespace raftlab {
 namespace {
 
 using httptest::ScriptedServer;
@@ -34,7 +35,30 @@ TEST(DecodeChunked, CompleteIncompleteAndMalformed) {
   EXPECT_EQ(DecodeChunked("\r\n", &body, &used).code(), Code::kUnavailable);
 }
 
-TEST(MemberHttp, KeepsOneConnectionForChunkedAndSizedReplies) {
+TEST(HttpGetRequest, OneBuilderForBothModes) {
+  EXPECT_EQ(HttpGetRequest("/metrics", "127.99.0.11:2379", "raftlab-sampler", true),
+            "GET /metrics HTTP/1.1\r\nHost: 127.99.0.11:2379\r\nUser-Agent: raftlab-sampler\r\n\r\n");
+  EXPECT_EQ(HttpGetRequest("/-/ready", "127.0.0.1:9090", "raftlab", false),
+            "GET /-/ready HTTP/1.1\r\nHost: 127.0.0.1:9090\r\nUser-Agent: raftlab\r\nConnection: close\r\n\r\n");
+}
+
+TEST(HttpGet, OneRequestPerConnectionAndChunkedBodies) {
+  // etcd chunks pages over 2 KB when asked in HTTP/1.1; HttpGet asks it to close afterwards.
+  ScriptedServer server(
+      [](int, const std::string& request) {
+        EXPECT_NE(request.find("Connection: close\r\n"), std::string::npos) << request;
+        return Chunked("a page of metrics");
+      },
+      0);
+  for (int i = 0; i < 3; ++i) {
+    Result<HttpReply> r = HttpGet("127.0.0.1", server.port(), "/metrics", 1000);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->body, "a page of metrics");
+  }
+  EXPECT_EQ(server.accepted(), 3);
+}
+
+TEST(HttpConnection, KeepsOneConnectionForChunkedAndSizedReplies) {
   ScriptedServer server(
       [](int n, const std::string& request) {
         EXPECT_NE(request.find("HTTP/1.1\r\n"), std::string::npos);
@@ -42,7 +66,7 @@ TEST(MemberHttp, KeepsOneConnectionForChunkedAndSizedReplies) {
         return httptest::Sized("hello");
       },
       0);
-  MemberHttp http("127.0.0.1", server.port());
+  HttpConnection http("127.0.0.1", server.port());
   for (int i = 0; i < 6; ++i) {
     Result<HttpReply> r = http.Get(i % 2 == 0 ? "/debug/vars" : "/metrics", 1000);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -53,11 +77,11 @@ TEST(MemberHttp, KeepsOneConnectionForChunkedAndSizedReplies) {
   EXPECT_EQ(server.accepted(), 1);
 }
 
-TEST(MemberHttp, ReconnectsWhenTheMemberClosedTheConnection) {
+TEST(HttpConnection, ReconnectsWhenTheMemberClosedTheConnection) {
   // The server closes every connection after one reply without saying so (as a restarted
   // member would): the next Get fails on the old connection and is retried on a new one.
   ScriptedServer server([](int, const std::string&) { return Chunked("ok"); }, 1);
-  MemberHttp http("127.0.0.1", server.port());
+  HttpConnection http("127.0.0.1", server.port());
   for (int i = 0; i < 3; ++i) {
     Result<HttpReply> r = http.Get("/debug/vars", 1000);
     ASSERT_TRUE(r.ok()) << i << ": " << r.status().ToString();
@@ -66,14 +90,14 @@ TEST(MemberHttp, ReconnectsWhenTheMemberClosedTheConnection) {
   EXPECT_EQ(http.connects(), 3u);
 }
 
-TEST(MemberHttp, ConnectionCloseAndHttp10BodiesRunToTheClose) {
+TEST(HttpConnection, ConnectionCloseAndHttp10BodiesRunToTheClose) {
   ScriptedServer server(
       [](int n, const std::string&) {
         return n == 0 ? std::string("HTTP/1.0 404 Not Found\r\n\r\nno such page")
                       : std::string("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi");
       },
       1);
-  MemberHttp http("127.0.0.1", server.port());
+  HttpConnection http("127.0.0.1", server.port());
   Result<HttpReply> r = http.Get("/nope", 1000);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->status, 404);
@@ -84,9 +108,9 @@ TEST(MemberHttp, ConnectionCloseAndHttp10BodiesRunToTheClose) {
   EXPECT_EQ(http.connects(), 2u);
 }
 
-TEST(MemberHttp, SilentMemberTimesOutAndRefusedPortIsUnavailable) {
+TEST(HttpConnection, SilentMemberTimesOutAndRefusedPortIsUnavailable) {
   ScriptedServer server([](int, const std::string&) { return std::string(); }, 0);
-  MemberHttp http("127.0.0.1", server.port());
+  HttpConnection http("127.0.0.1", server.port());
   Result<HttpReply> r = http.Get("/debug/vars", 100);
   EXPECT_EQ(r.status().code(), Code::kTimeout);
 
@@ -95,15 +119,15 @@ TEST(MemberHttp, SilentMemberTimesOutAndRefusedPortIsUnavailable) {
     ScriptedServer gone([](int, const std::string&) { return std::string(); }, 0);
     port = gone.port();
   }
-  MemberHttp refused("127.0.0.1", port);
+  HttpConnection refused("127.0.0.1", port);
   EXPECT_EQ(refused.Get("/debug/vars", 500).status().code(), Code::kUnavailable);
 }
 
-TEST(MemberHttp, GarbageIsAnError) {
+TEST(HttpConnection, GarbageIsAnError) {
   ScriptedServer server([](int, const std::string&) { return std::string("SSH-2.0-nope\r\n\r\n"); }, 0);
-  MemberHttp http("127.0.0.1", server.port());
+  HttpConnection http("127.0.0.1", server.port());
   EXPECT_EQ(http.Get("/debug/vars", 500).status().code(), Code::kUnavailable);
 }
 
 }  // namespace
-}  // namespace raftlab::evidence
+}  // namespace raftlab
