@@ -1,11 +1,13 @@
-// FaultManager: applies faults to a Lab and reverts them. Owns the list of active faults,
-// journals each one's start and end with the exact rules, commands or signals used, and
-// keeps raftlab_fault_active{kind,target} up to date on the exporter.
+// FaultManager: the lab's active faults. Gives each fault an id, applies it through its
+// family (fault_family.h), refuses a second fault on a member's process, disk or root qdisc,
+// journals each fault's start and end with the exact commands or signals, keeps
+// raftlab_fault_active{kind,target} on the exporter, and persists the active set (spec,
+// exact commands, helper processes) with the lab's state after every change, so a later
+// control plane can revert a crashed one's faults (RevertFromState).
 //
-// Network faults run iptables/tc only inside members' namespaces (through the lab's
-// HostAgent); if applying fails half-way, what was applied is reverted before the error
-// returns, so a failed call leaves the cluster as it was.
-// Thread-safe: one mutex serialises Apply/Heal/List.
+// A refused or failed Apply changes nothing and consumes no id. A revert that fails keeps the
+// fault listed with its error (journaled as phase "revert_failed"); heal retries it.
+// Thread-safe: one mutex serialises every call (held across the family's host commands).
 #pragma once
 
 #include <map>
@@ -14,44 +16,51 @@
 #include <string>
 #include <vector>
 
+#include "chaos/active_fault.h"
 #include "chaos/fault.h"
-#include "chaos/network_plan.h"
-#include "cluster/lab.h"
+#include "chaos/fault_context.h"
+#include "chaos/fault_family.h"
+#include "chaos/fault_spec.h"
+#include "common/json_util.h"
 #include "common/status.h"
 
 namespace raftlab::chaos {
 
+// What a heal (or a revert from state) did, per fault.
+struct HealReport {
+  std::vector<FaultInfo> reverted;
+  std::vector<FaultInfo> failed;     // each with its error; still listed (not for RevertFromState)
+  // "healed f1: partition n1 / n2,n3" / "f2 still active, its revert failed: ..." per fault.
+  std::vector<std::string> Lines() const;
+};
+
 class FaultManager {
  public:
-  explicit FaultManager(cluster::Lab* lab) : lab_(lab) {}
+  // `ctx` is not owned and must outlive the manager.
+  explicit FaultManager(FaultContext* ctx);
   ~FaultManager();
 
-  Result<FaultInfo> Apply(const FaultRequest& request);
-  // Reverts one fault (by id) or, with an empty id, all of them, newest first.
-  Result<std::vector<FaultInfo>> Heal(const std::string& id);
+  Result<FaultInfo> Apply(const FaultSpec& spec);
+  // Reverts one fault (by id) or, with an empty id, all of them, newest first. NotFound for
+  // an unknown id; otherwise the report says what was reverted and what still failed.
+  Result<HealReport> Heal(const std::string& id);
   std::vector<FaultInfo> List() const;
-  // Whether this kernel has tc netem (probed once, in a member namespace).
-  bool HasNetem(const std::string& probe_host);
+  // Reverts the faults a crashed control plane persisted (the Json it saved through
+  // FaultContext::SaveFaults; null or empty: nothing). Faults this manager holds are not
+  // touched. Returns what was reverted and what could not be.
+  HealReport RevertFromState(const Json& persisted);
 
  private:
-  struct Active {
-    FaultInfo info;
-    NetworkPlan plan;                // network faults
-    std::vector<pid_t> helpers;      // e.g. the delayer, killed on revert
-    std::string control_file;        // slow-disk
-  };
+  FaultFamily* FamilyOf(FaultKind kind) const;
+  Status CheckNoConflict(const ActiveFault& fault) const;
+  void Persist();   // caller holds mu_
 
-  Status CheckNoConflict(const FaultRequest& r);
-  Status ApplyNetwork(Active* a);
-  Status RevertNetwork(const Active& a);
-  Status ApplyOne(Active* a, const FaultRequest& r);
-  Status Revert(Active* a);
-  cluster::Lab* lab_;
+  FaultContext* ctx_;
+  std::vector<std::unique_ptr<FaultFamily>> families_;
+  std::map<FaultKind, FaultFamily*> by_kind_;
   mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Active>> active_;
+  std::vector<ActiveFault> active_;   // oldest first
   int next_id_ = 0;
-  int next_queue_ = 100;
-  int netem_ = -1;                   // -1 unknown, 0 no, 1 yes
 };
 
 }  // namespace raftlab::chaos

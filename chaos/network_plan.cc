@@ -1,8 +1,9 @@
 #include "chaos/network_plan.h"
 
-#include <regex>
+#include <cstdio>
 #include <set>
 
+#include "chaos/fault_spec.h"
 #include "cluster/topology.h"
 
 namespace raftlab::chaos {
@@ -117,13 +118,8 @@ NetworkPlan PlanNetemDelay(const std::string& target, int delay_ms) {
   return plan;
 }
 
-bool IsTcRate(const std::string& rate) {
-  static const std::regex re("[0-9]+(bit|kbit|mbit|gbit)");
-  return std::regex_match(rate, re);
-}
-
 Result<NetworkPlan> PlanBandwidth(const std::string& target, const std::string& rate) {
-  if (!IsTcRate(rate)) return InvalidArgument("bandwidth must look like 256kbit or 10mbit, got '" + rate + "'");
+  RL_RETURN_IF_ERROR(CheckTcRate(rate));
   NetworkPlan plan;
   // burst must hold at least one full-size packet; latency bounds the queue (and the added delay).
   plan.apply.push_back({target, {"tc", "qdisc", "add", "dev", cluster::kMemberIface, "root", "tbf", "rate", rate,

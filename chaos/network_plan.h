@@ -34,7 +34,8 @@ void AddRule(NetworkPlan* plan, const std::string& host, const std::vector<std::
              const std::vector<std::string>& target, const std::string& fault_id);
 
 // Groups must be disjoint, non-empty, and name known members; members in no group are
-// unaffected. Every pair in different groups loses both directions.
+// unaffected here (the partition family refuses them). Every pair in different groups loses
+// both directions.
 Result<NetworkPlan> PlanPartition(const std::vector<std::vector<std::string>>& groups, const Addresses& ips,
                                   const std::string& fault_id);
 // Packets from `from` to `to` are dropped; `to` -> `from` still flows.
@@ -53,10 +54,7 @@ Result<NetworkPlan> PlanQueueDelay(const std::string& target, const std::vector<
                                    const Addresses& ips, const std::string& fault_id);
 // tc netem fixed delay on the target's interface (all its traffic).
 NetworkPlan PlanNetemDelay(const std::string& target, int delay_ms);
-// tc tbf rate limit on the target's interface. `rate` like "256kbit", "1mbit".
+// tc tbf rate limit on the target's interface. `rate` like "256kbit", "1mbit" (CheckTcRate).
 Result<NetworkPlan> PlanBandwidth(const std::string& target, const std::string& rate);
-
-// "80ms" style check for tc rates: digits followed by bit|kbit|mbit|gbit.
-bool IsTcRate(const std::string& rate);
 
 }  // namespace raftlab::chaos

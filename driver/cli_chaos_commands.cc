@@ -42,7 +42,7 @@ Json FaultJson(const v1::FaultInfo& f) {
   Result<Json> detail = ParseJson(f.detail_json());
   return {{"id", f.id()}, {"kind", f.kind()}, {"targets", std::vector<std::string>(f.targets().begin(), f.targets().end())},
           {"since", f.since()}, {"mechanism", f.mechanism()}, {"description", f.description()},
-          {"detail", detail.ok() ? *detail : Json()}};
+          {"detail", detail.ok() ? *detail : Json()}, {"error", f.error()}};
 }
 
 int ApplyFault(const std::string& cmd, const v1::FaultRequest& req, const ParsedArgs& a, CliContext& ctx) {
@@ -195,6 +195,7 @@ int Faults(const ParsedArgs& a, CliContext& ctx) {
     for (const auto& t : f.targets()) targets += (targets.empty() ? "" : ",") + t;
     ctx.out << std::left << std::setw(6) << f.id() << std::setw(11) << f.kind() << std::setw(14) << targets
             << std::setw(26) << f.since() << f.description() << "  [" << f.mechanism() << "]\n";
+    if (!f.error().empty()) ctx.out << "      its revert failed (`raftlab heal " << f.id() << "` retries): " << f.error() << "\n";
   }
   return 0;
 }
@@ -266,6 +267,7 @@ std::vector<Command> ChaosCommands() {
        0, 16, Partition,
        "Examples:\n  raftlab partition n1 / n2,n3\n  raftlab partition --isolate leader\n"
        "  raftlab partition --one-way n1 n2\n  raftlab partition --bridge n3 n1 / n2\n"
+       "Every member must be in a group (or be the --bridge member): `n1 / n2` on three members is refused.\n"
        "\"leader\" and \"a-follower\" are resolved when the fault is applied; the journal records to whom."},
       {"loss", "MEMBER PERCENT", "drop PERCENT of MEMBER's peer traffic at random (iptables statistic)", {kJson}, 2, 2, Loss},
       {"delay", "MEMBER DURATION", "delay MEMBER's outgoing peer traffic (tc netem, else raftlab-delayer on NFQUEUE)",

@@ -28,12 +28,27 @@ void LabService::ReloadPrometheus() {
   if (prometheus_) (void)prometheus_->Reload(ScrapeTargetsOf(*lab_));
 }
 
+std::vector<std::string> LabService::RevertCrashedLabFaults() {
+  // A crashed raftlabd's faults, from its lab.json: reverted through their hosts' agents
+  // before the leftover sweep (which only reaches this machine).
+  const Json old = cluster::Lab::ReadPersistedLabState(lab_->paths());
+  std::vector<std::string> lines;
+  if (!old.is_object() || !old.contains("faults")) return lines;
+  chaos::HealReport report = faults_->RevertFromState(old["faults"]);
+  for (const auto& f : report.reverted) lines.push_back("reverted fault " + f.id + " of the earlier lab: " + f.description);
+  for (const auto& f : report.failed)
+    lines.push_back("could not revert fault " + f.id + " of the earlier lab (" + f.description + "): " + f.error);
+  return lines;
+}
+
 Result<std::vector<std::string>> LabService::TakeDown() {
   std::vector<std::string> removed;
   if (lab_->IsUp()) {
-    Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal("");
+    Result<chaos::HealReport> healed = faults_->Heal("");
     if (healed.ok())
-      for (const auto& f : *healed) removed.push_back("healed " + f.id + ": " + f.description);
+      for (const auto& line : healed->Lines()) removed.push_back(line);
+  } else {
+    removed = RevertCrashedLabFaults();
   }
   std::unique_ptr<PrometheusServer> prometheus;
   {
@@ -130,6 +145,8 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
     p.set_line(line);
     writer->Write(p);
   };
+  if (!lab_->IsUp())
+    for (const auto& line : RevertCrashedLabFaults()) progress(line);
   raftlab::Status s = lab_->Up(o, progress);
   if (s.ok() && f.prometheus()) {
     s = StartPrometheus(f, progress);
@@ -213,25 +230,15 @@ void FillFault(const chaos::FaultInfo& f, v1::FaultInfo* out) {
   out->set_mechanism(f.mechanism);
   out->set_description(f.description);
   out->set_detail_json(f.detail.dump());
+  out->set_error(f.error);
 }
 
 }  // namespace
 
 grpc::Status LabService::ApplyFault(grpc::ServerContext*, const v1::FaultRequest* req, v1::FaultInfo* reply) {
-  chaos::FaultRequest r;
-  r.kind = req->kind();
-  for (const auto& g : req->groups()) r.groups.emplace_back(g.members().begin(), g.members().end());
-  r.from = req->from();
-  r.to = req->to();
-  r.bridge = req->bridge();
-  r.target = req->target();
-  r.peers.assign(req->peers().begin(), req->peers().end());
-  r.probability = req->probability();
-  r.delay_ms = static_cast<int>(req->delay_ms());
-  r.rate = req->rate();
-  r.signal = req->signal();
-  r.fsync_ms = static_cast<int>(req->fsync_ms());
-  Result<chaos::FaultInfo> info = faults_->Apply(r);
+  Result<chaos::FaultSpec> spec = chaos::FaultSpecFromRequest(*req);
+  if (!spec.ok()) return ToGrpc(spec.status());
+  Result<chaos::FaultInfo> info = faults_->Apply(*spec);
   if (!info.ok()) return ToGrpc(info.status());
   FillFault(*info, reply);
   return grpc::Status::OK;
@@ -239,9 +246,16 @@ grpc::Status LabService::ApplyFault(grpc::ServerContext*, const v1::FaultRequest
 
 grpc::Status LabService::Heal(grpc::ServerContext*, const v1::HealRequest* req, v1::FaultList* reply) {
   if (!lab_->IsUp()) return ToGrpc(FailedPrecondition("no lab is up: run `raftlab up` first"));
-  Result<std::vector<chaos::FaultInfo>> healed = faults_->Heal(req->id());
+  Result<chaos::HealReport> healed = faults_->Heal(req->id());
   if (!healed.ok()) return ToGrpc(healed.status());
-  for (const auto& f : *healed) FillFault(f, reply->add_faults());
+  // A revert that failed keeps its fault listed; the error says, per fault, what was healed
+  // and what was not, so `raftlab heal` can be run again.
+  if (!healed->failed.empty()) {
+    std::string what;
+    for (const auto& line : healed->Lines()) what += "\n  " + line;
+    return ToGrpc(Internal("not every fault was reverted (`raftlab heal` retries):" + what));
+  }
+  for (const auto& f : healed->reverted) FillFault(f, reply->add_faults());
   return grpc::Status::OK;
 }
 

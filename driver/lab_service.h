@@ -40,6 +40,9 @@ class LabService final : public raftlab::v1::LabControl::Service {
   // Heals every fault, stops prometheus and takes the lab down; one line per item removed.
   // The Down RPC and raftlabd's exit path both end a lab through it.
   Result<std::vector<std::string>> TakeDown();
+  // Reverts the faults a crashed raftlabd persisted in lab.json (before Up sweeps its
+  // leftovers, and in a Down without a live lab); one line per fault.
+  std::vector<std::string> RevertCrashedLabFaults();
 
  private:
   raftlab::Status StartPrometheus(const v1::LabFlags& flags, const std::function<void(const std::string&)>& progress);

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "chaos/lab_fault_context.h"
 #include "cluster/lab.h"
 #include "cluster/local_agent.h"
 #include "common/json_util.h"
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
   raftlab::cluster::LocalAgentOptions local;
   local.root_dir = state_dir;   // member dirs, logs and mounts live under the state dir
   raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>(local));
-  raftlab::chaos::FaultManager faults(&lab);
+  raftlab::chaos::LabFaultContext fault_context(&lab);
+  raftlab::chaos::FaultManager faults(&fault_context);
   raftlab::driver::LabService service(&lab, &faults, RequestExit);
 
   std::string socket_path = paths.SocketPath();
