@@ -14,3 +14,9 @@ add_library(raftlab_wire STATIC
 target_link_libraries(raftlab_wire PUBLIC raftlab_wal PkgConfig::LIBPCAP)
 
 raftlab_test(wire_captures_test SOURCES wire_captures_test.cc LIBS raftlab_wire)
+raftlab_test(wire_tcp_test SOURCES wire_tcp_test.cc LIBS raftlab_wire)
+raftlab_test(wire_http_test SOURCES wire_http_test.cc LIBS raftlab_wire)
+raftlab_test(wire_rafthttp_test SOURCES wire_rafthttp_test.cc LIBS raftlab_wire)
+raftlab_test(wire_decoder_test SOURCES wire_decoder_test.cc LIBS raftlab_wire)
+raftlab_test(wire_pcap_test SOURCES wire_pcap_test.cc LIBS raftlab_wire)
+raftlab_test(wire_json_test SOURCES wire_json_test.cc LIBS raftlab_wire)
