@@ -108,6 +108,8 @@ grpc::Status AgentService::RunOnHost(grpc::ServerContext* ctx, const agent_pb::R
   RL_AUTHORIZE("RunOnHost");
   std::vector<std::string> argv(req->argv().begin(), req->argv().end());
   Result<RunResult> r = agent_->RunOnHost(req->host(), argv);
+  Note("run on " + req->host() + ": " + JoinArgv(argv) + " -> " +
+       (r.ok() ? (r->ok() ? std::string("exit 0") : r->Describe()) : r.status().ToString()));
   if (!r.ok()) return Answer(ctx, r.status());
   *reply = ToProto(*r);
   return grpc::Status::OK;
