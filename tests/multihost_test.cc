@@ -185,6 +185,20 @@ TEST(MultiHost, ThreeAgentsInTheirOwnNamespacesRunTheWholeLab) {
     up.push_back("--agent");
     up.push_back(MemberOf(i) + "=" + AgentAddress(i));
   }
+  // Another lab's token is refused by the agents before anything starts.
+  std::vector<std::string> wrong = up;
+  const std::string wrong_token = lab.harness().work_dir() + "/wrong-token";
+  std::ofstream(wrong_token) << "not-this-lab\n";
+  chmod(wrong_token.c_str(), 0600);
+  wrong[3] = wrong_token;
+  wrong.insert(wrong.begin(), "up");
+  CliRun refused = lab.Cli(wrong);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("refused the token"), std::string::npos) << refused.err;
+  std::cout << "with another lab's token: " << refused.err;
+  lab.Cli({"down"});
+  for (int i = 1; i <= kHosts; ++i) EXPECT_TRUE(EtcdUnder(agents->StateDir(i)).empty());
+
   up.insert(up.begin(), {"up", "--json"});
   CliRun upped = lab.Cli(up);
   ASSERT_EQ(upped.exit_code, 0) << upped.err;
