@@ -161,4 +161,15 @@ std::vector<std::string> RemoveLeftovers(const std::string& state_dir) {
   return removed;
 }
 
+std::vector<std::string> SweepLab(const std::string& state_dir) {
+  std::vector<std::string> removed = RemoveLeftovers(state_dir);
+  const LabPaths paths{state_dir};
+  std::error_code ec;
+  const std::string members = paths.state_dir + "/members";
+  if (std::filesystem::exists(members, ec) && std::filesystem::remove_all(members, ec) > 0 && !ec)
+    removed.push_back("removed the members' data under " + members);
+  if (std::filesystem::remove(paths.StateFile(), ec) && !ec) removed.push_back("removed " + paths.StateFile());
+  return removed;
+}
+
 }  // namespace raftlab::cluster

@@ -26,6 +26,12 @@ Leftovers FindLeftovers(const std::string& state_dir);
 // Kills, unmounts and deletes what FindLeftovers lists; returns one line per item removed.
 std::vector<std::string> RemoveLeftovers(const std::string& state_dir);
 
+// Everything of a lab on this machine, as `down` ends it and a fresh `up` must start: what
+// RemoveLeftovers removes, then the members' data directories (<state_dir>/members) and the
+// persisted state (lab.json), so no earlier lab's data survives. Never the state dir itself,
+// raftlabd's socket, lock or log. One line per item removed (the data dirs only when present).
+std::vector<std::string> SweepLab(const std::string& state_dir);
+
 // True when `name` is one of the namespaces or links the lab creates.
 bool IsLabNetnsName(const std::string& name);
 bool IsLabLinkName(const std::string& name);

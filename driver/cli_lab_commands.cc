@@ -7,13 +7,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "cluster/leftovers.h"
 #include "cluster/topology.h"
 #include "common/clock.h"
 #include "common/json_util.h"
 #include "common/privileges.h"
 #include "driver/cli.h"
 #include "driver/daemon_client.h"
+#include "driver/lab_down.h"
 #include "driver/lab_service.h"
 
 namespace raftlab::driver {
@@ -100,8 +100,7 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
     if (started_daemon) {
       grpc::ClientContext down_call;
       v1::DownReply ignored;
-      (void)(*daemon)->stub()->Down(&down_call, v1::DownRequest(), &ignored);
-      DaemonClient::WaitForExit(ctx.state_dir, 10000);
+      if ((*daemon)->stub()->Down(&down_call, v1::DownRequest(), &ignored).ok()) (void)(*daemon)->WaitForExit(15000, say);
     }
     return ctx.Fail("up", FromGrpcStatus(s));
   }
@@ -118,35 +117,21 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
 
 int Down(const ParsedArgs& a, CliContext& ctx) {
   if (Status s = CheckNetAdmin(); !s.ok()) return ctx.Fail("down", s);
-  Json removed = Json::array();
-  std::string journal;
   Result<DaemonClient*> daemon = ctx.Daemon();
-  if (daemon.ok()) {
-    grpc::ClientContext call;
-    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    v1::DownReply reply;
-    grpc::Status s = (*daemon)->stub()->Down(&call, v1::DownRequest(), &reply);
-    if (!s.ok()) ctx.err << "raftlab down: raftlabd failed (" << s.error_message() << "); removing leftovers directly\n";
-    for (const auto& line : reply.removed()) removed.push_back(line);
-    journal = reply.journal_path();
-    if (s.ok()) DaemonClient::WaitForExit(ctx.state_dir, 10000);
-  }
-  // Whatever raftlabd could not remove (or everything, when it crashed) goes here.
-  for (const auto& line : cluster::RemoveLeftovers(ctx.state_dir)) removed.push_back(line);
-  std::error_code ec;
-  std::filesystem::remove(cluster::LabPaths{ctx.state_dir}.SocketPath(), ec);
-  std::filesystem::remove_all(ctx.state_dir + "/members", ec);
-  std::filesystem::remove(cluster::LabPaths{ctx.state_dir}.StateFile(), ec);
-  cluster::Leftovers still = cluster::FindLeftovers(ctx.state_dir);
+  auto say = [&ctx](const std::string& line) { ctx.err << "  " << line << "\n" << std::flush; };
+  LabDownOutcome down = TakeLabDown(ctx.state_dir, daemon.ok() ? *daemon : nullptr, say);
+  // raftlabd failing (or not exiting) is reported; its leftovers are swept all the same.
+  if (!down.daemon_status.ok())
+    ctx.err << "raftlab down: raftlabd: " << down.daemon_status.ToString() << "; removed what it left directly\n";
   if (a.Has("json")) {
-    ctx.out << Json{{"removed", removed}, {"journal", journal}, {"left", still.descriptions}}.dump(2) << "\n";
+    ctx.out << Json{{"removed", down.removed}, {"journal", down.journal_path}, {"left", down.still}}.dump(2) << "\n";
   } else {
-    if (removed.empty()) ctx.out << "no lab was up; nothing to remove\n";
-    for (const auto& line : removed) ctx.out << "  " << line.get<std::string>() << "\n";
-    if (!journal.empty()) ctx.out << "journal kept at " << journal << "\n";
+    if (down.removed.empty()) ctx.out << "no lab was up; nothing to remove\n";
+    for (const auto& line : down.removed) ctx.out << "  " << line << "\n";
+    if (!down.journal_path.empty()) ctx.out << "journal kept at " << down.journal_path << "\n";
   }
-  if (!still.empty()) {
-    for (const auto& d : still.descriptions) ctx.err << "raftlab down: still present: " << d << "\n";
+  if (!down.still.empty()) {
+    for (const auto& d : down.still) ctx.err << "raftlab down: still present: " << d << "\n";
     return 1;
   }
   return 0;

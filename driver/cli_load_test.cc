@@ -2,31 +2,20 @@
 // found before raftlabd is asked anything (the state dir here has no raftlabd).
 #include <gtest/gtest.h>
 
-#include <sstream>
 
-#include "driver/cli.h"
+#include "driver/cli_test_util.h"
 
 namespace raftlab::driver {
 namespace {
 
-struct Ran {
-  int code;
-  std::string out, err;
-};
-
-Ran Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--state-dir", "/tmp/cli_load_test_no_daemon"});
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+const CliForTest Cli("/tmp/cli_load_test_no_daemon");
 
 TEST(CliLoad, HelpListsTheFlags) {
-  Ran r = Cli({"load", "--help"});
+  CliRan r = Cli({"load", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* f : {"--rate", "--read-ratio", "--read-path", "--duration", "--via", "--keys", "--json", "--in-flight"})
     EXPECT_NE(r.out.find(f), std::string::npos) << f << "\n" << r.out;
-  Ran all = Cli({"--help"});
+  CliRan all = Cli({"--help"});
   EXPECT_NE(all.out.find("load"), std::string::npos);
 }
 
@@ -51,7 +40,7 @@ TEST(CliLoad, BadFlagsAreUsageErrors) {
       {{"load", "extra"}, "expected"},
   };
   for (const auto& [args, says] : cases) {
-    Ran r = Cli(args);
+    CliRan r = Cli(args);
     std::string joined;
     for (const auto& a : args) joined += a + " ";
     EXPECT_EQ(r.code, 2) << joined << "\n" << r.err;
@@ -60,7 +49,7 @@ TEST(CliLoad, BadFlagsAreUsageErrors) {
 }
 
 TEST(CliLoad, GoodFlagsWithoutALabSayWhatIsMissing) {
-  Ran r = Cli({"load", "--rate", "2000", "--read-ratio", "0.9", "--read-path", "linearizable,log", "--duration", "10s",
+  CliRan r = Cli({"load", "--rate", "2000", "--read-ratio", "0.9", "--read-path", "linearizable,log", "--duration", "10s",
                "--via", "n2", "--keys", "100", "--json"});
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("raftlab load"), std::string::npos) << r.err;

@@ -2,27 +2,16 @@
 // (exit 2) naming the flag, found before raftlabd is asked anything (no raftlabd here).
 #include <gtest/gtest.h>
 
-#include <sstream>
 
-#include "driver/cli.h"
+#include "driver/cli_test_util.h"
 
 namespace raftlab::driver {
 namespace {
 
-struct Ran {
-  int code;
-  std::string out, err;
-};
-
-Ran Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), {"--state-dir", "/tmp/cli_restart_test_no_daemon"});
-  std::ostringstream out, err;
-  int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+const CliForTest Cli("/tmp/cli_restart_test_no_daemon");
 
 TEST(CliRestart, HelpListsTheTimingFlags) {
-  Ran r = Cli({"restart", "--help"});
+  CliRan r = Cli({"restart", "--help"});
   EXPECT_EQ(r.code, 0);
   for (const char* f : {"--wal-dir", "--election-ms", "--heartbeat-ms", "election >= 5 x heartbeat"})
     EXPECT_NE(r.out.find(f), std::string::npos) << f << "\n" << r.out;
@@ -36,7 +25,7 @@ TEST(CliRestart, BadTimingIsAUsageError) {
       {{"restart", "n1", "--election-ms", "60000"}, "50000"},
   };
   for (const auto& [args, named] : cases) {
-    Ran r = Cli(args);
+    CliRan r = Cli(args);
     EXPECT_EQ(r.code, 2) << args[2] << " " << args[3] << ": " << r.err;
     EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
   }

@@ -3,18 +3,44 @@
 #include <grpcpp/grpcpp.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "cluster/topology.h"
 #include "common/clock.h"
 #include "common/json_util.h"
+#include "common/process_state.h"
 #include "common/subprocess.h"
 
 namespace raftlab::driver {
+namespace {
+
+// The pid of the process listening on a unix socket (raftlabd), from SO_PEERCRED; 0 if unknown.
+pid_t PeerPid(const std::string& socket_path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path.size() >= sizeof addr.sun_path) return 0;
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  pid_t pid = 0;
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+    pid = cred.pid;
+  close(fd);
+  return pid;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& state_dir, int wait_ms) {
   cluster::LabPaths paths{state_dir};
@@ -27,6 +53,10 @@ Result<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& s
     return Unavailable("raftlabd does not answer on " + paths.SocketPath() +
                        " (crashed?): `raftlab down` cleans up what it left");
   c->stub_ = v1::LabControl::NewStub(c->channel_);
+  c->state_dir_ = state_dir;
+  c->daemon_pid_ = PeerPid(paths.SocketPath());
+  if (std::optional<ProcessState> s = ReadProcessState(c->daemon_pid_)) c->daemon_start_ticks_ = s->start_ticks;
+  else c->daemon_pid_ = 0;
   return c;
 }
 
@@ -55,17 +85,41 @@ Result<std::unique_ptr<DaemonClient>> DaemonClient::StartAndConnect(
   return Unavailable("raftlabd did not start within 10 s; see " + paths.DaemonLog());
 }
 
-void DaemonClient::WaitForExit(const std::string& state_dir, int timeout_ms) {
-  int fd = open((cluster::LabPaths{state_dir}.state_dir + "/raftlabd.lock").c_str(), O_RDWR | O_CLOEXEC);
-  if (fd >= 0) {
-    for (int waited = 0; waited < timeout_ms; waited += 50) {
-      if (flock(fd, LOCK_EX | LOCK_NB) == 0) break;
-      SleepMs(50);
+Status DaemonClient::WaitForExit(int timeout_ms, const std::function<void(const std::string&)>& say) {
+  if (daemon_pid_ <= 0) {
+    // No peer credentials: fall back to raftlabd's lock, which it holds while it lives.
+    int fd = open((state_dir_ + "/raftlabd.lock").c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return Status::Ok();
+    bool released = false;
+    for (int waited = 0; waited < timeout_ms && !released; waited += 50) {
+      released = flock(fd, LOCK_EX | LOCK_NB) == 0;
+      if (!released) SleepMs(50);
     }
     close(fd);
+    return released ? Status::Ok() : Timeout("raftlabd still holds " + state_dir_ + "/raftlabd.lock after " +
+                                             std::to_string(timeout_ms) + " ms");
   }
-  // StartAndConnect made raftlabd our child: collect it so no zombie outlives the lab.
-  while (waitpid(-1, nullptr, WNOHANG) > 0) {}
+  const std::string who = "raftlabd (pid " + std::to_string(daemon_pid_) + ")";
+  const int64_t start = MonoNowNs();
+  const int64_t deadline = start + static_cast<int64_t>(timeout_ms) * 1'000'000;
+  bool said = false;
+  for (;;) {
+    std::optional<ProcessState> s = ReadProcessState(daemon_pid_);
+    if (!s || s->start_ticks != daemon_start_ticks_) return Status::Ok();   // reaped: gone
+    // Exited but not reaped: reap it if it is ours (raftlabd started by this `up`); otherwise
+    // its parent (init, once the `up` that started it has exited) does, and we wait for that.
+    if (s->state == 'Z' && s->ppid == getpid()) (void)waitpid(daemon_pid_, nullptr, WNOHANG);
+    const int64_t now = MonoNowNs();
+    if (now >= deadline)
+      return Timeout(who + " is still present " + std::to_string(timeout_ms) + " ms after down (state " +
+                     std::string(1, s->state) + (s->state == 'Z' ? ", exited but not reaped by its parent " +
+                                                                       std::to_string(s->ppid) : "") + ")");
+    if (!said && now - start >= 1'000'000'000LL) {
+      say("waiting for " + who + " to exit" + (s->state == 'Z' ? " (exited, not yet reaped)" : ""));
+      said = true;
+    }
+    SleepMs(20);
+  }
 }
 
 }  // namespace raftlab::driver

@@ -2,24 +2,21 @@
 
 #include <set>
 
+#include "common/strings.h"
 #include "evidence/quorum.h"
 
 namespace raftlab::driver {
 namespace {
 
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return "{" + out + "}";
-}
+std::string Braced(const std::vector<std::string>& names) { return "{" + JoinNames(names) + "}"; }
 
 }  // namespace
 
 std::string DescribeMembershipStep(const MembershipStep* before, const MembershipStep& now) {
   using evidence::QuorumSize;
   using evidence::ToleratedFailures;
-  std::string out = "voters " + Join(now.voters) + " (" + std::to_string(now.voters.size()) + "), learners " +
-                    Join(now.learners) + "\n";
+  std::string out = "voters " + Braced(now.voters) + " (" + std::to_string(now.voters.size()) + "), learners " +
+                    Braced(now.learners) + "\n";
   out += "  quorum " + std::to_string(QuorumSize(now.voters.size())) + " of " + std::to_string(now.voters.size()) +
          ", tolerates " + std::to_string(ToleratedFailures(now.voters.size())) + " failed voter(s)\n";
   if (before != nullptr) {

@@ -24,7 +24,18 @@ Result<LogMark> MarkMemberLog(ScenarioContext& ctx, const std::string& member) {
   return LogMark{member, info.log_path(), static_cast<uint64_t>(size)};
 }
 
-std::vector<LogLine> LinesSince(const LogMark& mark, const std::string& needle) {
+uint64_t LogLine::U64(const std::string& field) const {
+  auto it = fields.find(field);
+  return it != fields.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
+}
+
+std::string LogLine::Str(const std::string& field) const {
+  auto it = fields.find(field);
+  if (it == fields.end()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::vector<LogLine> LinesSince(const LogMark& mark, const std::string& needle, MsgMatch match) {
   std::vector<LogLine> out;
   std::ifstream in(mark.path);
   if (!in) return out;
@@ -34,9 +45,13 @@ std::vector<LogLine> LinesSince(const LogMark& mark, const std::string& needle) 
     Result<Json> j = ParseJson(line);
     if (!j.ok() || !j->is_object()) continue;
     auto msg = j->find("msg");
+    if (msg == j->end() || !msg->is_string()) continue;
+    const std::string& text = msg->get_ref<const std::string&>();
+    if (match == MsgMatch::kExact ? text != needle : text.find(needle) == std::string::npos) continue;
     auto ts = j->find("ts");
-    if (msg == j->end() || !msg->is_string() || msg->get<std::string>().find(needle) == std::string::npos) continue;
-    out.push_back({ts != j->end() && ts->is_string() ? ts->get<std::string>() : "", msg->get<std::string>()});
+    LogLine l{ts != j->end() && ts->is_string() ? ts->get<std::string>() : "", text, Json()};
+    l.fields = std::move(*j);
+    out.push_back(std::move(l));
   }
   return out;
 }
@@ -51,10 +66,13 @@ int64_t TsMsOfDay(const std::string& ts) {
   return (static_cast<int64_t>(h) * 3600 + m * 60) * 1000 + ms;
 }
 
-std::string QuoteLine(const std::string& member, const LogLine& line) {
+std::string QuoteLine(const std::string& member, const LogLine& line, const std::vector<std::string>& fields) {
   size_t t = line.ts.find('T');
   std::string clock = t == std::string::npos ? line.ts : line.ts.substr(t + 1, 12);
-  return member + " " + clock + "  " + line.msg;
+  std::string out = member + " " + clock + "  " + line.msg;
+  for (const auto& f : fields)
+    if (line.fields.contains(f)) out += " " + f + "=" + line.Str(f);
+  return out;
 }
 
 }  // namespace raftlab::scenarios

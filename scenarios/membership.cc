@@ -19,6 +19,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "cluster/etcd_client.h"
+#include "common/hex_id.h"
 #include "scenarios/load.h"
 #include "scenarios/scenario.h"
 
@@ -268,7 +269,7 @@ raftlab::Status RunMembership(ScenarioContext& ctx) {
   for (const auto& e : log->entries) {
     if (e.request.kind != "conf_change") continue;
     ++conf_changes;
-    const std::string id = driver::IdToHex(e.request.conf_node_id);
+    const std::string id = HexId(e.request.conf_node_id);
     const std::string who = !e.request.conf_name.empty() ? e.request.conf_name
                             : names_by_id.count(id)      ? names_by_id[id]
                                                          : id;

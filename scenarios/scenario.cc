@@ -10,12 +10,12 @@
 #include <set>
 #include <sstream>
 
-#include "cluster/leftovers.h"
 #include "cluster/topology.h"
 #include "common/clock.h"
 #include "common/privileges.h"
 #include "dashboards/gnuplot_panels.h"
 #include "driver/daemon_client.h"
+#include "driver/lab_down.h"
 #include "cluster/etcd_client.h"
 #include "driver/lab_service.h"
 #include "evidence/check_common.h"
@@ -53,12 +53,6 @@ std::string UniqueRunDir(const std::string& out_dir, const std::string& name) {
 }  // namespace
 
 // ---------------------------------------------------------------- status helpers
-
-std::string JoinNames(const std::vector<std::string>& names, const std::string& sep) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : sep) + n;
-  return out;
-}
 
 const v1::MemberStatus* FindMember(const v1::StatusReply& status, const std::string& name) {
   for (const auto& m : status.members())
@@ -235,25 +229,13 @@ raftlab::Status ScenarioContext::Up() {
 raftlab::Status ScenarioContext::Down() {
   if (!up_) return Status::Ok();
   up_ = false;
-  raftlab::Status result = Status::Ok();
-  if (daemon_) {
-    grpc::ClientContext call;
-    call.set_deadline(Deadline(60000));
-    v1::DownReply reply;
-    grpc::Status s = stub()->Down(&call, v1::DownRequest(), &reply);
-    if (s.ok()) driver::DaemonClient::WaitForExit(options_.state_dir, 10000);
-    else result = FromGrpcStatus(s);
-  }
+  // As `raftlab down` does: raftlabd's Down, its exit, then whatever it could not remove.
+  driver::LabDownOutcome down =
+      driver::TakeLabDown(options_.state_dir, daemon_.get(), [this](const std::string& line) { Line(line); });
   daemon_.reset();
-  // What raftlabd could not remove (as `raftlab down` does).
-  (void)cluster::RemoveLeftovers(options_.state_dir);
-  std::error_code ec;
-  fs::remove(cluster::LabPaths{options_.state_dir}.SocketPath(), ec);
-  fs::remove_all(options_.state_dir + "/members", ec);
-  fs::remove(cluster::LabPaths{options_.state_dir}.StateFile(), ec);
-  cluster::Leftovers still = cluster::FindLeftovers(options_.state_dir);
-  if (!still.empty() && result.ok()) result = Internal("down left " + JoinNames(still.descriptions, "; "));
-  return result;
+  if (!down.daemon_status.ok()) return down.daemon_status;
+  if (!down.still.empty()) return Internal("down left " + JoinNames(down.still, "; "));
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------- act

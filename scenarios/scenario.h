@@ -31,6 +31,7 @@
 
 #include "common/json_util.h"
 #include "common/status.h"
+#include "common/strings.h"   // JoinNames, as scenarios name members
 #include "driver/membership_table.h"
 #include "evidence/raft_log.h"
 #include "evidence/run.h"
@@ -213,7 +214,6 @@ std::optional<LeaderView> AgreedLeader(const v1::StatusReply& status);
 const v1::MemberStatus* FindMember(const v1::StatusReply& status, const std::string& name);
 // Names of members whose role is leader.
 std::vector<std::string> Leaders(const v1::StatusReply& status);
-std::string JoinNames(const std::vector<std::string>& names, const std::string& sep = ",");
 // A transcript line's stamp, "+4.26s": seconds from the run's start (the journal's, read with
 // evidence::ReadRunStartNs, the instant the panels and verdicts count from too) to `now_ns`.
 std::string TranscriptStamp(int64_t run_start_ns, int64_t now_ns);

@@ -36,12 +36,14 @@
 
 #include "cluster/topology.h"
 #include "common/clock.h"
+#include "common/hex_id.h"
 #include "common/http_get.h"
 #include "cluster/etcd_client.h"
 #include "driver/lab_service.h"
 #include "evidence/raft_status.h"
 #include "evidence/snap_reader.h"
 #include "scenarios/load.h"
+#include "scenarios/member_log.h"
 #include "scenarios/scenario.h"
 
 namespace raftlab::scenarios {
@@ -74,8 +76,8 @@ std::map<std::string, std::string> NamesById(ScenarioContext& ctx) {
 }
 
 std::string NameOf(const std::map<std::string, std::string>& names, uint64_t id) {
-  auto it = names.find(driver::IdToHex(id));
-  return it == names.end() ? driver::IdToHex(id) : it->second;
+  auto it = names.find(HexId(id));
+  return it == names.end() ? HexId(id) : it->second;
 }
 
 std::string NameSet(const std::map<std::string, std::string>& names, const std::vector<uint64_t>& ids) {
@@ -83,50 +85,6 @@ std::string NameSet(const std::map<std::string, std::string>& names, const std::
   for (uint64_t id : ids) out.push_back(NameOf(names, id));
   std::sort(out.begin(), out.end());
   return "{" + JoinNames(out) + "}";
-}
-
-// ---- the members' own etcd logs (zap JSON, one object per line, appended across restarts)
-
-uint64_t FileSize(const std::string& path) {
-  std::error_code ec;
-  uintmax_t n = std::filesystem::file_size(path, ec);
-  return ec ? 0 : static_cast<uint64_t>(n);
-}
-
-// The zap lines after byte `from` of `path` whose "msg" is `msg`, or contains it when
-// `contains` (raft's own lines carry their numbers in the message).
-std::vector<Json> ZapLines(const std::string& path, uint64_t from, const std::string& msg, bool contains = false) {
-  std::vector<Json> out;
-  std::ifstream in(path);
-  if (!in) return out;
-  in.seekg(static_cast<std::streamoff>(from));
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] != '{' || line.find(msg) == std::string::npos) continue;
-    Result<Json> j = ParseJson(line);
-    if (!j.ok() || !j->is_object() || !j->contains("msg") || !(*j)["msg"].is_string()) continue;
-    const std::string m = (*j)["msg"].get<std::string>();
-    if (contains ? m.find(msg) != std::string::npos : m == msg) out.push_back(std::move(*j));
-  }
-  return out;
-}
-
-uint64_t JsonU64(const Json& line, const std::string& field) {
-  auto it = line.find(field);
-  return it != line.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
-}
-
-std::string JsonStr(const Json& line, const std::string& field) {
-  auto it = line.find(field);
-  if (it == line.end()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-// "ts msg k=v k=v" with the given fields, as the transcript quotes a log line.
-std::string Brief(const std::string& member, const Json& line, const std::vector<std::string>& fields) {
-  std::string out = member + " " + JsonStr(line, "ts") + " \"" + JsonStr(line, "msg") + "\"";
-  for (const auto& f : fields)
-    if (line.contains(f)) out += " " + f + "=" + JsonStr(line, f);
-  return out;
 }
 
 // ---- /metrics (client URL), labelled series summed
@@ -184,7 +142,7 @@ std::string DescribeSnap(const evidence::SnapFile& f, const std::map<std::string
                          bool with_ids = false) {
   std::string ids;
   if (with_ids)
-    for (uint64_t id : f.voters) ids += (ids.empty() ? " (ids " : ", ") + driver::IdToHex(id);
+    for (uint64_t id : f.voters) ids += (ids.empty() ? " (ids " : ", ") + HexId(id);
   if (!ids.empty()) ids += ")";
   return f.name + ": index " + std::to_string(f.index) + " term " + std::to_string(f.term) + ", ConfState voters " +
          NameSet(names, f.voters) + ids + " learners " + NameSet(names, f.learners) + (f.crc_ok ? "" : " (crc mismatch)");
@@ -276,9 +234,8 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
   ctx.facts()["follower_last_index_before"] = last_before;
 
   ctx.Section("Write through " + leader.name + " until its log is compacted past " + follower + "'s next index");
-  Result<v1::MemberInfoReply> linfo = Info(ctx, leader.name);
-  if (!linfo.ok()) return linfo.status();
-  const uint64_t leader_log_mark = FileSize(linfo->log_path());
+  Result<LogMark> leader_log_mark = MarkMemberLog(ctx, leader.name);
+  if (!leader_log_mark.ok()) return leader_log_mark.status();
   LoadOptions lo;
   lo.clients = 2;
   lo.via = {leader.name};
@@ -302,8 +259,8 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
   double write_s = 0;
   std::string first_error;
   auto newest_compaction = [&] {
-    for (const Json& line : ZapLines(linfo->log_path(), leader_log_mark, "compacted Raft logs"))
-      compact_index = std::max(compact_index, JsonU64(line, "compact-index"));
+    for (const LogLine& line : LinesSince(*leader_log_mark, "compacted Raft logs", MsgMatch::kExact))
+      compact_index = std::max(compact_index, line.U64("compact-index"));
     return compact_index;
   };
   for (int round = 0; compact_index <= last_before && written < kMaxBulkWrites; ++round) {
@@ -328,13 +285,13 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
                " failed); " + leader.name + "'s newest compaction point " + std::to_string(compact_index));
     if (compact_index > last_before) break;
     // A snapshot send in flight (to any member) keeps compaction off until 30 s after it ends.
-    const size_t sends = ZapLines(linfo->log_path(), leader_log_mark, "sending merged snapshot").size();
-    if (sends > ZapLines(linfo->log_path(), leader_log_mark, "sent merged snapshot").size()) {
+    const size_t sends = LinesSince(*leader_log_mark, "sending merged snapshot", MsgMatch::kExact).size();
+    if (sends > LinesSince(*leader_log_mark, "sent merged snapshot", MsgMatch::kExact).size()) {
       ctx.Record(leader.name + " skips compaction while a snapshot it sent is held in flight (etcd releases it "
                  "30 s after the send); waiting for its \"sent merged snapshot\" line");
       Result<int64_t> released = ctx.Await(leader.name + "'s snapshot send to be released", 60000,
           [&](std::string* d) {
-            const size_t done = ZapLines(linfo->log_path(), leader_log_mark, "sent merged snapshot").size();
+            const size_t done = LinesSince(*leader_log_mark, "sent merged snapshot", MsgMatch::kExact).size();
             *d = std::to_string(done) + " of " + std::to_string(sends) + " released";
             return done >= sends;
           }, 500);
@@ -351,13 +308,13 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
   // The leader's own state: its .snap files, its compaction line, its progress for the follower.
   Result<std::vector<evidence::SnapFile>> lsnaps = SnapsOf(ctx, leader.name);
   if (!lsnaps.ok()) return lsnaps.status();
-  std::vector<Json> compactions = ZapLines(linfo->log_path(), leader_log_mark, "compacted Raft logs");
+  std::vector<LogLine> compactions = LinesSince(*leader_log_mark, "compacted Raft logs", MsgMatch::kExact);
   // etcd purges .snap files beyond --max-snapshots (5) only every 30 s: quote the newest few.
   std::string proof = leader.name + " holds " + std::to_string(lsnaps->size()) + " .snap files; the newest:\n";
   for (size_t i = lsnaps->size() > 3 ? lsnaps->size() - 3 : 0; i < lsnaps->size(); ++i)
     proof += leader.name + " " + DescribeSnap((*lsnaps)[i], names) + "\n";
   for (size_t i = compactions.size() > 3 ? compactions.size() - 3 : 0; i < compactions.size(); ++i)
-    proof += Brief(leader.name, compactions[i], {"compact-index"}) + "\n";
+    proof += QuoteLine(leader.name, compactions[i], {"compact-index"}) + "\n";
   st = ctx.Status();
   if (!st.ok()) return st.status();
   const v1::MemberStatus* lnow = FindMember(*st, leader.name);
@@ -387,10 +344,10 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
                                                  "etcd_network_snapshot_send_failures",
                                                  "etcd_network_snapshot_send_inflights_total"};
   std::map<std::string, double> sent0 = Metrics(leader.name, send_metrics);
-  Result<v1::MemberInfoReply> finfo = Info(ctx, follower);
-  if (!finfo.ok()) return finfo.status();
-  const uint64_t follower_log_mark = FileSize(finfo->log_path());
-  const uint64_t leader_heal_mark = FileSize(linfo->log_path());
+  Result<LogMark> follower_log_mark = MarkMemberLog(ctx, follower);
+  if (!follower_log_mark.ok()) return follower_log_mark.status();
+  Result<LogMark> leader_heal_mark = MarkMemberLog(ctx, leader.name);
+  if (!leader_heal_mark.ok()) return leader_heal_mark.status();
   bool seen_snapshot_state = false;
   const int64_t heal_t0 = MonoNowNs();
   if (Result<v1::FaultList> h = ctx.Heal(killed->id()); !h.ok()) return h.status();
@@ -410,23 +367,27 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
   std::map<std::string, double> sent1 = Metrics(leader.name, send_metrics);
   const double sent = sent1["etcd_network_snapshot_send_success"] - sent0["etcd_network_snapshot_send_success"];
   const double send_failed = sent1["etcd_network_snapshot_send_failures"] - sent0["etcd_network_snapshot_send_failures"];
-  std::vector<Json> sending = ZapLines(linfo->log_path(), leader_heal_mark, "sending database snapshot");
-  std::vector<Json> sent_lines = ZapLines(linfo->log_path(), leader_heal_mark, "sent database snapshot");
-  std::vector<Json> merged = ZapLines(linfo->log_path(), leader_heal_mark, "sending merged snapshot");
+  auto leader_lines = [&](const std::string& msg) { return LinesSince(*leader_heal_mark, msg, MsgMatch::kExact); };
+  std::vector<LogLine> sending = leader_lines("sending database snapshot");
+  std::vector<LogLine> sent_lines = leader_lines("sent database snapshot");
+  std::vector<LogLine> merged = leader_lines("sending merged snapshot");
   // The receiver: its metrics (since its restart) and its log lines.
   std::map<std::string, double> recv = Metrics(follower, {"etcd_network_snapshot_receive_success",
                                                           "etcd_network_snapshot_receive_failures",
                                                           "etcd_server_snapshot_apply_in_progress_total"});
   const double received = recv["etcd_network_snapshot_receive_success"];
-  std::vector<Json> receiving = ZapLines(finfo->log_path(), follower_log_mark, "receiving database snapshot");
-  std::vector<Json> saved = ZapLines(finfo->log_path(), follower_log_mark, "received and saved database snapshot");
-  std::vector<Json> applying = ZapLines(finfo->log_path(), follower_log_mark, "applying snapshot");
-  std::vector<Json> applied = ZapLines(finfo->log_path(), follower_log_mark, "applied snapshot");
-  std::vector<Json> restored = ZapLines(finfo->log_path(), follower_log_mark, "restored snapshot", true);
-  std::vector<Json> switched = ZapLines(finfo->log_path(), follower_log_mark, "switched to configuration", true);
+  auto follower_lines = [&](const std::string& msg, MsgMatch match = MsgMatch::kExact) {
+    return LinesSince(*follower_log_mark, msg, match);
+  };
+  std::vector<LogLine> receiving = follower_lines("receiving database snapshot");
+  std::vector<LogLine> saved = follower_lines("received and saved database snapshot");
+  std::vector<LogLine> applying = follower_lines("applying snapshot");
+  std::vector<LogLine> applied = follower_lines("applied snapshot");
+  std::vector<LogLine> restored = follower_lines("restored snapshot", MsgMatch::kContains);
+  std::vector<LogLine> switched = follower_lines("switched to configuration", MsgMatch::kContains);
   std::string lines;
-  auto quote = [&](const std::string& who, const std::vector<Json>& v, const std::vector<std::string>& fields) {
-    for (const Json& j : v) lines += Brief(who, j, fields) + "\n";
+  auto quote = [&](const std::string& who, const std::vector<LogLine>& v, const std::vector<std::string>& fields) {
+    for (const LogLine& l : v) lines += QuoteLine(who, l, fields) + "\n";
   };
   quote(leader.name, merged, {"to", "size"});
   quote(leader.name, sending, {"snapshot-index", "remote-peer-id", "size"});
@@ -440,13 +401,13 @@ raftlab::Status RunSnapshot(ScenarioContext& ctx) {
   ctx.Quote(lines);
   uint64_t sent_index = 0;
   bool sent_to_follower = false;
-  for (const Json& j : sent_lines)
-    if (JsonStr(j, "remote-peer-id") == follower_id) {
+  for (const LogLine& l : sent_lines)
+    if (l.Str("remote-peer-id") == follower_id) {
       sent_to_follower = true;
-      sent_index = JsonU64(j, "snapshot-index");
+      sent_index = l.U64("snapshot-index");
     }
   uint64_t applied_index = 0;
-  for (const Json& j : applied) applied_index = JsonU64(j, "incoming-leader-snapshot-index");
+  for (const LogLine& l : applied) applied_index = l.U64("incoming-leader-snapshot-index");
   ctx.Expect(sent >= 1 && sent_to_follower && !sending.empty(),
              leader.name + " sent " + Num(sent) + " snapshot(s) (etcd_network_snapshot_send_success +" + Num(sent) +
                  ", failures +" + Num(send_failed) + "); its log: \"sending database snapshot\" x" +

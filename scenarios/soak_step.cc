@@ -2,17 +2,13 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace raftlab::scenarios {
 namespace {
 
 using chaos::PlanFault;
 using chaos::PlanRole;
-
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
 
 // `count` followers from the pick round the list.
 std::vector<std::string> Chosen(const ClusterRoles& r, uint32_t pick, size_t count) {
@@ -68,7 +64,7 @@ Result<ResolvedStep> ResolveStep(const chaos::PlanStep& step, const ClusterRoles
       f.set_kind("isolate");
       f.set_target(target);
       out.targets = {target};
-      out.description = "isolate " + target + role + ": " + target + " / " + Join(Without(r.followers, {target})) +
+      out.description = "isolate " + target + role + ": " + target + " / " + JoinNames(Without(r.followers, {target})) +
                         (on_leader ? "" : "," + r.leader);
       break;
     case PlanFault::kSplit: {
@@ -88,7 +84,7 @@ Result<ResolvedStep> ResolveStep(const chaos::PlanStep& step, const ClusterRoles
       AddGroup(&f, minority);
       AddGroup(&f, majority);
       out.targets = everyone;
-      out.description = "split " + Join(minority) + " / " + Join(majority) + " (the leader " + r.leader + " in the " +
+      out.description = "split " + JoinNames(minority) + " / " + JoinNames(majority) + " (the leader " + r.leader + " in the " +
                         (on_leader ? "minority" : "majority") + ")";
       break;
     }
@@ -110,7 +106,7 @@ Result<ResolvedStep> ResolveStep(const chaos::PlanStep& step, const ClusterRoles
       AddGroup(&f, rest);
       out.targets = {follower, r.leader};
       out.targets.insert(out.targets.end(), rest.begin(), rest.end());
-      out.description = "bridge " + follower + " between " + r.leader + " (the leader) and " + Join(rest);
+      out.description = "bridge " + follower + " between " + r.leader + " (the leader) and " + JoinNames(rest);
       break;
     }
     case PlanFault::kLoss:
