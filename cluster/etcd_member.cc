@@ -1,18 +1,19 @@
 #include "cluster/etcd_member.h"
 
-#include "cluster/topology.h"
+#include "cluster/member_layout.h"
 
 namespace raftlab::cluster {
 
 std::vector<std::string> EtcdArgv(const EtcdMemberSpec& spec) {
+  const std::string ip = spec.address.empty() ? MemberIp(spec.name) : spec.address;
   std::vector<std::string> argv = {
       spec.etcd_binary,
       "--name=" + spec.name,
       "--data-dir=" + spec.data_dir,
-      "--listen-client-urls=" + ClientUrl(spec.name),
-      "--advertise-client-urls=" + ClientUrl(spec.name),
-      "--listen-peer-urls=" + PeerUrl(spec.name),
-      "--initial-advertise-peer-urls=" + PeerUrl(spec.name),
+      "--listen-client-urls=" + ClientUrlAt(ip),
+      "--advertise-client-urls=" + ClientUrlAt(ip),
+      "--listen-peer-urls=" + PeerUrlAt(ip),
+      "--initial-advertise-peer-urls=" + PeerUrlAt(ip),
       "--initial-cluster=" + spec.initial_cluster,
       "--initial-cluster-state=" + std::string(spec.join_existing ? "existing" : "new"),
       "--initial-cluster-token=raftlab",

@@ -18,6 +18,7 @@ struct EtcdFlags {
 struct EtcdMemberSpec {
   std::string etcd_binary = "/usr/bin/etcd";
   std::string name;                // n1
+  std::string address;             // the IP it listens on (its agent's HostIp); empty: MemberIp(name)
   std::string data_dir;
   std::string wal_dir;             // empty: inside data_dir
   std::string initial_cluster;     // "n1=http://...:2380,n2=..."

@@ -49,6 +49,11 @@ TEST(EtcdMember, ArgvCarriesTheFlags) {
   spec.join_existing = true;
   argv = EtcdArgv(spec);
   EXPECT_TRUE(has("--initial-cluster-state=existing"));
+  // A member on a remote agent listens at the address its agent reports.
+  spec.address = "127.99.0.21";
+  argv = EtcdArgv(spec);
+  EXPECT_TRUE(has("--listen-peer-urls=http://127.99.0.21:2380"));
+  EXPECT_TRUE(has("--advertise-client-urls=http://127.99.0.21:2379"));
 }
 
 TEST(EtcdMember, FlagLimitsFollowEtcd) {

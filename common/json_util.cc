@@ -56,13 +56,18 @@ Status MakeDirs(const std::string& path) {
   return Status::Ok();
 }
 
-std::string TailOfFile(const std::string& path, size_t lines) {
-  std::ifstream in(path);
+std::string TailOfText(const std::string& text, size_t lines) {
+  std::istringstream in(text);
   std::vector<std::string> all;
   for (std::string line; std::getline(in, line);) all.push_back(line);
   std::string out;
   for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += "\n    " + all[i].substr(0, 300);
   return out;
+}
+
+std::string TailOfFile(const std::string& path, size_t lines) {
+  Result<std::string> text = ReadFile(path);
+  return text.ok() ? TailOfText(*text, lines) : "";
 }
 
 }  // namespace raftlab

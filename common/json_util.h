@@ -23,5 +23,7 @@ Status MakeDirs(const std::string& path);
 // The last `lines` lines of a text file, each indented on its own line, for error messages
 // that must outlive the file ("" when it cannot be read).
 std::string TailOfFile(const std::string& path, size_t lines);
+// The same for text already read (e.g. a log fetched from a member's host).
+std::string TailOfText(const std::string& text, size_t lines);
 
 }  // namespace raftlab

@@ -42,6 +42,7 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args, const std::ve
       value = "true";
     }
     out.values[name] = value;
+    out.repeated[name].push_back(value);
   }
   return out;
 }

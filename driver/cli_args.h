@@ -19,12 +19,18 @@ struct FlagSpec {
 
 struct ParsedArgs {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> values;   // boolean flags map to "true"
+  std::map<std::string, std::string> values;   // boolean flags map to "true"; the last of repeats
+  std::map<std::string, std::vector<std::string>> repeated;   // every value of a flag, in order
 
   bool Has(const std::string& flag) const { return values.count(flag) != 0; }
   std::string Get(const std::string& flag, const std::string& fallback = "") const {
     auto it = values.find(flag);
     return it == values.end() ? fallback : it->second;
+  }
+  // Every value a repeatable flag was given (`--agent a --agent b`), in order.
+  std::vector<std::string> GetAll(const std::string& flag) const {
+    auto it = repeated.find(flag);
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
   }
   // Parses a non-negative integer flag; InvalidArgument naming the flag otherwise.
   Result<long> GetInt(const std::string& flag, long fallback) const;

@@ -16,6 +16,14 @@ TEST(ParseArgs, FlagsAndPositionals) {
   EXPECT_EQ(*p->GetInt("members", 3), 5);
 }
 
+TEST(ParseArgs, RepeatedFlagKeepsEveryValue) {
+  Result<ParsedArgs> p = ParseArgs({"--via", "n1", "--via=n2", "--via", "n3"}, kSpecs);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->GetAll("via"), (std::vector<std::string>{"n1", "n2", "n3"}));
+  EXPECT_EQ(p->Get("via"), "n3");
+  EXPECT_TRUE(p->GetAll("members").empty());
+}
+
 TEST(ParseArgs, ErrorsNameTheFlag) {
   Result<ParsedArgs> unknown = ParseArgs({"--bogus"}, kSpecs);
   ASSERT_FALSE(unknown.ok());

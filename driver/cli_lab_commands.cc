@@ -25,7 +25,7 @@ Json MemberJson(const v1::MemberStatus& m) {
   return {{"name", m.name()}, {"id", m.id()}, {"role", m.role()}, {"term", m.term()},
           {"commit", m.commit()}, {"applied", m.applied()}, {"leader", m.leader()},
           {"healthy", m.healthy()}, {"learner", m.learner()}, {"match", match},
-          {"client_url", m.client_url()}, {"pid", m.pid()}, {"error", m.error()}};
+          {"client_url", m.client_url()}, {"process", m.process()}, {"error", m.error()}};
 }
 
 void PrintStatusTable(const v1::StatusReply& reply, std::ostream& out) {
@@ -71,9 +71,17 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
   f->set_prometheus_interval_ms(static_cast<uint32_t>(*scrape));
   f->set_etcd_binary(a.Get("etcd", "/usr/bin/etcd"));
   f->set_journal_path(std::filesystem::absolute(a.Get("journal", DefaultJournalPath())).string());
+  req.set_keep_data(a.Has("keep-data"));
+  for (const auto& placement : a.GetAll("agent")) {
+    const size_t eq = placement.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == placement.size())
+      return ctx.Fail("up", InvalidArgument("--agent needs NAME=HOST:PORT, got '" + placement + "'"));
+    (*req.mutable_agents())[placement.substr(0, eq)] = placement.substr(eq + 1);
+  }
+  if (a.Has("token-file")) req.set_token_file(std::filesystem::absolute(a.Get("token-file")).string());
   if (f->members() < 1 || f->members() > static_cast<uint32_t>(cluster::kMaxMembers))
     return ctx.Fail("up", InvalidArgument("--members must be between 1 and " + std::to_string(cluster::kMaxMembers)));
-  if (!IsExecutable(f->etcd_binary()))
+  if (req.agents_size() < static_cast<int>(f->members()) && !IsExecutable(f->etcd_binary()))
     return ctx.Fail("up", FailedPrecondition("etcd binary not found at " + f->etcd_binary() +
                                              ": apt-get install etcd-server (make lab does), or pass --etcd PATH"));
   auto say = [&ctx](const std::string& line) { ctx.err << "  " << line << "\n" << std::flush; };
@@ -258,10 +266,15 @@ std::vector<Command> LabCommands() {
         {"slow-wal", false, "put every WAL on the lab's FUSE mount (fsync delay 0) so slow-disk works"},
         {"prometheus", false, "also run Debian's prometheus (127.0.0.1:9090) scraping every member and the exporter"},
         {"prometheus-interval", true, "DUR  its scrape interval, 100ms-1s (default 500ms)"},
+        {"keep-data", false, "move an earlier lab's member data to <state>/kept/<UTC time>/ instead of removing it"},
+        {"agent", true, "NAME=HOST:PORT  run member NAME on that raftlab-agent (repeatable)"},
+        {"token-file", true, "FILE  the agents' token (needed with --agent)"},
         json},
        0, 0, Up,
        "Starts raftlabd if it is not running. Members are n1..nN at 127.99.0.11.., client port 2379,\n"
-       "peer port 2380, inside namespaces rl-n1..; needs root."},
+       "peer port 2380, inside namespaces rl-n1..; needs root. A member named by --agent runs on that\n"
+       "raftlab-agent at the address it reports. Every up starts a fresh cluster: an earlier lab's\n"
+       "leftovers and member data are removed first (also after a crash), or kept aside with --keep-data."},
       {"down", "", "take the lab down: nothing of it remains (also cleans up after a crash)", {json}, 0, 0, Down},
       {"status", "", "member, id, role, term, commit, applied, leader, match per peer, health", {json}, 0, 0, StatusCmd},
       {"put", "KEY VALUE", "write a key through a member (default: the leader)",

@@ -120,9 +120,9 @@ void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusRe
     }
     m->set_last_index(v.last_index);
     m->set_healthy(v.healthy);
-    m->set_client_url(cluster::ClientUrl(v.name));
-    m->set_peer_url(cluster::PeerUrl(v.name));
-    m->set_pid(v.pid);
+    m->set_client_url(cluster::ClientUrlAt(v.address));
+    m->set_peer_url(cluster::PeerUrlAt(v.address));
+    m->set_process(v.process);
     m->set_error(v.error);
     m->set_learner(v.learner);
   }
@@ -140,6 +140,9 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
   o.journal_path = f.journal_path();
   o.slow_wal = f.slow_wal();
   if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
+  o.keep_data = req->keep_data();
+  o.agents.insert(req->agents().begin(), req->agents().end());
+  o.token_file = req->token_file();
   auto progress = [writer](const std::string& line) {
     v1::UpProgress p;
     p.set_line(line);
@@ -208,7 +211,8 @@ grpc::Status LabService::Env(grpc::ServerContext*, const v1::EnvRequest*, v1::En
 }
 
 grpc::Status LabService::MemberInfo(grpc::ServerContext*, const v1::MemberInfoRequest* req, v1::MemberInfoReply* reply) {
-  Result<cluster::MemberFiles> f = lab_->Files(req->name());
+  // Paths on this machine: a member on a remote agent is captured here first.
+  Result<cluster::MemberFiles> f = lab_->LocalFiles(req->name());
   if (!f.ok()) return ToGrpc(f.status());
   reply->set_name(req->name());
   reply->set_data_dir(f->data_dir);

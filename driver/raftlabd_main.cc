@@ -17,6 +17,7 @@
 #include "chaos/lab_fault_context.h"
 #include "cluster/lab.h"
 #include "cluster/local_agent.h"
+#include "cluster/remote_agent.h"
 #include "common/json_util.h"
 #include "driver/lab_service.h"
 
@@ -78,7 +79,11 @@ int main(int argc, char** argv) {
   raftlab::cluster::LabPaths paths{state_dir};
   raftlab::cluster::LocalAgentOptions local;
   local.root_dir = state_dir;   // member dirs, logs and mounts live under the state dir
-  raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>(local));
+  // `up --agent NAME=ADDR` members are reached over gRPC through raftlab-agent.
+  raftlab::cluster::AgentConnector connect_agent = [](const std::string& address, const std::string& token) {
+    return raftlab::cluster::ConnectRemoteAgent(address, token, 5000);
+  };
+  raftlab::cluster::Lab lab(paths, std::make_unique<raftlab::cluster::LocalAgent>(local), connect_agent);
   raftlab::chaos::LabFaultContext fault_context(&lab);
   raftlab::chaos::FaultManager faults(&fault_context);
   raftlab::driver::LabService service(&lab, &faults, RequestExit);

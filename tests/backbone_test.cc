@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "tests/lab_harness.h"
 
@@ -208,10 +209,15 @@ TEST(Backbone, BadInputsGiveClearErrorsAndChangeNothing) {
 
   CliRun status = lab.Cli({"status", "--json"});
   ASSERT_EQ(status.exit_code, 0);
-  int n2_pid = 0;
-  for (const auto& m : status.json["members"]) if (m["name"] == "n2") n2_pid = m["pid"].get<int>();
-  ASSERT_GT(n2_pid, 0);
-  kill(n2_pid, SIGKILL);
+  int n2_process = 0;
+  for (const auto& m : status.json["members"]) if (m["name"] == "n2") n2_process = m["process"].get<int>();
+  ASSERT_GT(n2_process, 0);
+  // n2 dies behind the lab's back (status names processes by agent ids, not pids): kill
+  // what runs in its namespace.
+  Result<RunResult> in_n2 = raftlab::Run({"ip", "netns", "pids", "rl-n2"});
+  ASSERT_TRUE(in_n2.ok() && in_n2->ok());
+  std::istringstream pids(in_n2->out);
+  for (int pid = 0; pids >> pid;) kill(pid, SIGKILL);
   CliRun down_member;
   for (int i = 0; i < 50; ++i) {
     down_member = lab.Cli({"put", "k", "v", "--via", "n2"});

@@ -152,7 +152,7 @@ TEST(ChaosProcess, KillPauseRestart) {
     const std::string target = leader != "n2" ? "n2" : "n3";
     SCOPED_TRACE("restart " + target);
     lab.MustCli({"put", "chaos-restart", "kept", "--via", leader});
-    const int old_pid = s0.Member(target) != nullptr ? (*s0.Member(target))["pid"].get<int>() : 0;
+    const int old_process = s0.Member(target) != nullptr ? (*s0.Member(target))["process"].get<int>() : 0;
     const int64_t t0 = MonoNowNs();
     CliRun r = lab.MustCli({"restart", target});
     EXPECT_NE(r.out.find("restarted " + target), std::string::npos) << r.out;
@@ -161,13 +161,13 @@ TEST(ChaosProcess, KillPauseRestart) {
     }, 15000);
     ASSERT_TRUE(s1) << lab.Status().json.dump();
     const double back_s = SecondsSince(t0);
-    EXPECT_NE((*s1->Member(target))["pid"].get<int>(), old_pid) << "restart must start a new process";
+    EXPECT_NE((*s1->Member(target))["process"].get<int>(), old_process) << "restart must start a new process";
     CliRun get;
     EXPECT_TRUE(WaitUntil([&] {
       get = lab.Cli({"get", "chaos-restart", "--via", target, "--serializable", "--json"});
       return get.exit_code == 0 && Str(get.json["value"]) == "kept";
     }, 5000)) << get.out << get.err;
-    std::cout << "[restart] " << target << " (pid " << old_pid << " -> " << (*s1->Member(target))["pid"].get<int>()
+    std::cout << "[restart] " << target << " (process " << old_process << " -> " << (*s1->Member(target))["process"].get<int>()
               << ") follower again with its data " << back_s << " s after `restart` was issued\n";
   }
   EXPECT_EQ(lab.Cli({"down"}).exit_code, 0);
