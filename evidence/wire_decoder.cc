@@ -1,8 +1,8 @@
 #include "evidence/wire_decoder.h"
 
 #include <algorithm>
-#include <cstdlib>
 
+#include "common/hex_id.h"
 #include "evidence/wal_reader.h"
 #include "evidence/wire_http.h"
 #include "evidence/wire_pcap.h"
@@ -28,10 +28,9 @@ struct Decoded {
 std::string FlowText(const TcpDirection& d) { return EndpointText(d.src) + ">" + EndpointText(d.dst); }
 
 void LearnId(std::map<uint32_t, uint64_t>& ids, uint32_t ip, const std::string* hex) {
-  if (hex == nullptr || hex->empty()) return;
-  char* end = nullptr;
-  uint64_t id = std::strtoull(hex->c_str(), &end, 16);
-  if (*end == '\0' && id != 0) ids.emplace(ip, id);
+  if (hex == nullptr) return;
+  Result<uint64_t> id = ParseHexId(*hex);
+  if (id.ok() && *id != 0) ids.emplace(ip, *id);
 }
 
 // The counter key's type part: raft type, or the encoding's own name for msgappv2 and keep-alives.

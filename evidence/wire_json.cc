@@ -1,11 +1,9 @@
 #include "evidence/wire_json.h"
 
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
+#include "common/hex_id.h"
 #include "evidence/raft_log_json.h"
-#include "evidence/request_decoder.h"
 
 namespace raftlab::evidence {
 namespace {
@@ -40,10 +38,9 @@ std::string FromHex(const std::string& hex, const char* field) {
 
 uint64_t IdFrom(const json& v, const char* field) {
   std::string s = v.get<std::string>();
-  char* end = nullptr;
-  uint64_t id = std::strtoull(s.c_str(), &end, 16);
-  if (s.empty() || *end != '\0') throw BadField{std::string(field) + " is not a hex id: " + s};
-  return id;
+  Result<uint64_t> id = ParseHexId(s);
+  if (!id.ok()) throw BadField{std::string(field) + " is not a hex id: " + s};
+  return *id;
 }
 
 json Ids(const std::vector<uint64_t>& ids) {

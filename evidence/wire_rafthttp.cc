@@ -194,6 +194,10 @@ RaftBodyDecode DecodeMsgAppV2Stream(std::string_view b) {
 RaftBodyDecode DecodePipelineBody(std::string_view body, bool complete) {
   RaftBodyDecode out;
   if (!complete) return out;
+  if (body.empty()) {   // etcd always writes fields 1-6: an empty body is not a message it sent
+    out.problem = "empty pipeline body";
+    return out;
+  }
   RaftFrame f;
   f.end = body.size();
   if (!WireMessageFromBytes(body, &f.msg)) {

@@ -4,8 +4,9 @@
 //
 // Per direction: offset 0 is the byte after the SYN, or (a capture that starts mid-stream, no SYN
 // seen) the first payload byte seen; earlier bytes are not recoverable and are ignored.
-// Retransmitted and overlapping bytes are kept once (the first copy's time), out-of-order segments
-// are buffered until the hole fills. A hole that never fills ends the decodable stream at
+// Retransmitted and overlapping bytes are kept once (the first copy's time; where an in-order
+// segment overlaps the front of a buffered out-of-order one, the overlap takes the in-order
+// segment's time), out-of-order segments are buffered until the hole fills. A hole that never fills ends the decodable stream at
 // `gap_at` (what follows is counted, not decoded). Payload after an RST is ignored. A SYN on a
 // 4-tuple whose connection already carried data, FIN or RST starts a new connection.
 // Delivery (etcd-3.4-facts.md §8.12): bytes [x, y) count as delivered once the reverse direction
