@@ -164,6 +164,30 @@ TEST(LinkFaults, BandwidthTbf) {
   EXPECT_EQ(ctx.agent.CallsSince(mark), (Lines{"n2: tc qdisc del dev eth0 root"}));
 }
 
+TEST(LinkFaults, NetemProbeBehindABandwidthFaultIsNotCached) {
+  FakeFaultContext ctx(3);
+  ctx.agent.netem_supported = true;
+  auto family = MakeLinkFaults();
+  FaultSpec bw = Link(v1::FAULT_BANDWIDTH, "n2");
+  bw.params.rate = "1mbit";
+  ActiveFault b;
+  ASSERT_TRUE(PlanAndApply(*family, ctx, bw, &b).ok());
+  // The probe meets the tbf ("File exists"): netem is taken as there, so the plan is netem's
+  // (refused by the FaultManager's one-qdisc-per-member check), and nothing is cached.
+  FaultSpec d = Link(v1::FAULT_DELAY, "n2");
+  d.params.delay_ms = 80;
+  ActiveFault f;
+  f.info.id = "f2";
+  ASSERT_TRUE(family->Plan(d, ctx, &f).ok());
+  EXPECT_EQ(f.exclusive, "qdisc:n2");
+  ASSERT_TRUE(family->Revert(&b, ctx, RevertMode::kLive).ok());
+  const size_t mark = ctx.agent.calls.size();
+  ActiveFault g;
+  g.info.id = "f3";
+  ASSERT_TRUE(family->Plan(d, ctx, &g).ok());
+  EXPECT_EQ(ctx.agent.CallsSince(mark), (Lines{"n2: tc qdisc add dev eth0 root netem delay 1ms", "n2: tc qdisc del dev eth0 root"}));
+}
+
 TEST(LinkFaults, BadParametersRefusedBeforeAnyCommand) {
   FakeFaultContext ctx(3);
   auto family = MakeLinkFaults();

@@ -35,6 +35,8 @@ TEST(ChaosBadInput, RefusedAndNothingChanges) {
       {{"delay", "n2", "abc"}, "not a duration: 'abc'"},
       {{"delay", "n2", "80ms", "--to", "n2"}, "cannot name the delayed member"},
       {{"bandwidth", "n2", "fast"}, "256kbit"},
+      {{"bandwidth", "n2", "0kbit"}, "above zero"},
+      {{"partition", "n1", "/", "n2"}, "n3 is in no group"},
       {{"heal", "f99"}, "no active fault 'f99'"},
       {{"resume", "n2"}, "n2 is not paused"},
       {{"slow-disk", "n2", "--fsync", "1500ms"}, "--slow-wal"},

@@ -206,8 +206,9 @@ TEST(ChaosNetwork, SplitFiveOneWayAndBridgeMatrices) {
     for (const auto& m : lab.members()) EXPECT_TRUE(lab.FaultRules(m).empty()) << m;
   }
   {
-    SCOPED_TRACE("bridge n3 between n1 / n2");
-    CliRun f = lab.MustCli({"partition", "--bridge", "n3", "n1", "/", "n2"});
+    // Every member is on a side or is the bridge (n4, n5 left out would be bridges too).
+    SCOPED_TRACE("bridge n3 between n1,n4 / n2,n5");
+    CliRun f = lab.MustCli({"partition", "--bridge", "n3", "n1,n4", "/", "n2,n5"});
     EXPECT_TRUE(Contains(f.out, "bridge n3")) << f.out;
     ExpectMatrix(UdpMatrix(lab, trio, 7002), {{"n1", "n2"}, {"n2", "n1"}}, "bridge n3: n1 / n2");
     EXPECT_FALSE(TcpConnects(lab, "n1", "n2", 2380));
