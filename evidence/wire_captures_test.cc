@@ -130,7 +130,7 @@ TEST(WireCaptures, InstallSnapshotMatchesReadme) {
   // keep-alive connection older than the capture: at 4.866 s n1 sends the 104-byte GET /version at
   // seq 3338147518 and n2 answers RST; n1's pure ACK at 4.394 s already carried seq 3338147622, so
   // this is a retransmission of a request first sent before the capture. The README's decoder
-  // evidently began that direction at the first packet's sequence number and dropped the bytes
+  // apparently began that direction at the first packet's sequence number and dropped the bytes
   // below it; this one begins at the first payload byte seen (the rule for mid-stream captures),
   // so the request is in the capture: never acknowledged, never answered.
   ExpectCounts({{"GET /raft/probing", 36}, {"GET /raft/stream/message", 10}, {"GET /raft/stream/msgapp", 10},
