@@ -1,5 +1,7 @@
 #include "driver/lab_service.h"
 
+#include "common/grpc_status.h"
+
 namespace raftlab::driver {
 namespace {
 
@@ -65,41 +67,10 @@ Result<std::vector<std::string>> LabService::TakeDown() {
   return removed;
 }
 
-grpc::Status ToGrpc(const raftlab::Status& s) {
-  using grpc::StatusCode;
-  StatusCode c = StatusCode::UNKNOWN;
-  switch (s.code()) {
-    case Code::kOk: return grpc::Status::OK;
-    case Code::kInvalidArgument: c = StatusCode::INVALID_ARGUMENT; break;
-    case Code::kNotFound: c = StatusCode::NOT_FOUND; break;
-    case Code::kAlreadyExists: c = StatusCode::ALREADY_EXISTS; break;
-    case Code::kFailedPrecondition: c = StatusCode::FAILED_PRECONDITION; break;
-    case Code::kUnavailable: c = StatusCode::UNAVAILABLE; break;
-    case Code::kTimeout: c = StatusCode::DEADLINE_EXCEEDED; break;
-    case Code::kCorruption: c = StatusCode::DATA_LOSS; break;
-    case Code::kPermissionDenied: c = StatusCode::PERMISSION_DENIED; break;
-    case Code::kUnsupported: c = StatusCode::UNIMPLEMENTED; break;
-    case Code::kInternal: c = StatusCode::INTERNAL; break;
-  }
-  return grpc::Status(c, s.message());
-}
+// One mapping for every gRPC edge: common/grpc_status.h.
+grpc::Status ToGrpc(const raftlab::Status& s) { return raftlab::ToGrpcStatus(s); }
 
-raftlab::Status FromGrpcStatus(const grpc::Status& s) {
-  using grpc::StatusCode;
-  switch (s.error_code()) {
-    case StatusCode::OK: return raftlab::Status::Ok();
-    case StatusCode::INVALID_ARGUMENT: return InvalidArgument(s.error_message());
-    case StatusCode::NOT_FOUND: return NotFound(s.error_message());
-    case StatusCode::ALREADY_EXISTS: return AlreadyExists(s.error_message());
-    case StatusCode::FAILED_PRECONDITION: return FailedPrecondition(s.error_message());
-    case StatusCode::UNAVAILABLE: return Unavailable(s.error_message());
-    case StatusCode::DEADLINE_EXCEEDED: return Timeout(s.error_message());
-    case StatusCode::DATA_LOSS: return Corruption(s.error_message());
-    case StatusCode::PERMISSION_DENIED: return PermissionDenied(s.error_message());
-    case StatusCode::UNIMPLEMENTED: return Unsupported(s.error_message());
-    default: return Internal(s.error_message());
-  }
-}
+raftlab::Status FromGrpcStatus(const grpc::Status& s) { return raftlab::FromGrpcStatus(s); }
 
 void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusReply* reply) {
   for (const auto& v : views) {
