@@ -72,6 +72,21 @@ std::string FindGnuplot() {
   return "";
 }
 
+Status RunGnuplotJob(const GnuplotJob& job, const std::string& what) {
+  const std::string gnuplot = FindGnuplot();
+  if (gnuplot.empty()) return Unsupported("gnuplot is not installed (apt-get install gnuplot-nox); cannot draw " + what);
+  Result<TempDir> tmp = TempDir::Make();
+  if (!tmp.ok()) return tmp.status();
+  for (const auto& [name, contents] : job.data_files) RL_RETURN_IF_ERROR(WriteFileAtomic(tmp->path() + "/" + name, contents));
+  RL_RETURN_IF_ERROR(WriteFileAtomic(tmp->path() + "/job.gp", job.script));
+  SpawnOptions opts;
+  opts.cwd = tmp->path();
+  Result<RunResult> r = Run({gnuplot, "job.gp"}, opts);
+  if (!r.ok()) return r.status();
+  if (!r->ok()) return Internal("gnuplot failed on " + what + ": " + r->Describe());
+  return Status::Ok();
+}
+
 Status DrawPanels(const std::string& run_dir, std::vector<std::string>* written) {
   Result<RunSeries> run = LoadRunSeries(run_dir);
   if (!run.ok()) return run.status();

@@ -22,6 +22,11 @@ namespace raftlab::dashboards {
 // a gnuplot error (with its stderr), after writing whatever panels succeeded before.
 Status DrawPanels(const std::string& run_dir, std::vector<std::string>* written);
 
+// Runs one job (its script and data files in a private temp dir, removed afterwards) with the
+// gnuplot found; `what` names it in errors ("the Lamport diagram"). Unsupported without gnuplot.
+struct GnuplotJob;
+Status RunGnuplotJob(const GnuplotJob& job, const std::string& what);
+
 // The gnuplot found, or "" when none is installed.
 std::string FindGnuplot();
 

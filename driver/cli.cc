@@ -20,6 +20,7 @@ std::vector<Command> AllCommands() {
   for (auto& c : EvidenceCommands()) all.push_back(std::move(c));
   for (auto& c : SoakCommands()) all.push_back(std::move(c));
   for (auto& c : LoadCommands()) all.push_back(std::move(c));
+  for (auto& c : MessagesCommands()) all.push_back(std::move(c));
   return all;
 }
 

@@ -56,6 +56,7 @@ std::vector<Command> ScenarioCommands();
 std::vector<Command> EvidenceCommands();
 std::vector<Command> SoakCommands();
 std::vector<Command> LoadCommands();
+std::vector<Command> MessagesCommands();
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
