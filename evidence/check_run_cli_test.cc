@@ -42,7 +42,11 @@ TEST(CheckRunCli, HealthyRunPassesAndWritesVerdicts) {
   nlohmann::json doc = ReadVerdicts(dir);
   EXPECT_EQ(doc["passed"], true);
   EXPECT_EQ(doc["exit_code"], 0);
-  ASSERT_EQ(doc["verdicts"].size(), 8u);
+  ASSERT_EQ(doc["verdicts"].size(), 13u);
+  // The message-level checkers (no messages.jsonl here: unknown) are informative by default.
+  EXPECT_EQ(doc["verdicts"][8]["checker"], "msg_commit_rule");
+  EXPECT_EQ(doc["verdicts"][8]["validity"], "unknown");
+  EXPECT_EQ(doc["verdicts"][8]["required"], false);
   EXPECT_EQ(doc["verdicts"][0]["checker"], "election_safety");
   EXPECT_EQ(doc["verdicts"][0]["property"], "at most one leader per term");
   EXPECT_EQ(doc["verdicts"][0]["validity"], "ok");

@@ -25,6 +25,19 @@ const std::vector<CheckerInfo>& AllCheckers() {
        &CheckMembership},
       {"linearizability", "the client history is linearizable (per-key register)",
        &CheckLinearizable},
+      {"msg_commit_rule",
+       "every commit a leader announces on the wire is covered by a quorum of delivered acknowledgements "
+       "(its own copy included) and is on an entry of its term or below one",
+       &CheckMsgCommitRule, false},
+      {"msg_votes", "on the wire, each voter grants one candidate per term and every leader holds a quorum of grants",
+       &CheckMsgVotes, false},
+      {"msg_prevote", "pre-votes never change a receiver's term; a rejected pre-candidate never campaigns",
+       &CheckMsgPreVote, false},
+      {"msg_snapshot_conf", "every MsgSnap's ConfState equals the configuration in force at its index",
+       &CheckMsgSnapshotConf, false},
+      {"msg_durable_copies",
+       "evidence: the commits that needed the leader's own copy, and whether its WAL had fsynced it",
+       &CheckMsgDurableCopies, false},
   };
   return kCheckers;
 }

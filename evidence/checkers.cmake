@@ -13,13 +13,20 @@ add_library(raftlab_checkers STATIC
   check_durability.cc
   check_membership.cc
   check_linearizable.cc
+  msg_check_common.cc
+  msg_commit_analysis.cc
+  check_msg_commit_rule.cc
+  check_msg_votes.cc
+  check_msg_prevote.cc
+  check_msg_snapshot_conf.cc
+  check_msg_durable_copies.cc
   checkers.cc
   verdict_policy.cc
   verdict_report.cc
   run_loader.cc
   check_run_cli.cc)
 target_link_libraries(raftlab_checkers PUBLIC raftlab_run_model raftlab_sample_gaps raftlab_common raftlab_wal raftlab_lincheck
-                      nlohmann_json::nlohmann_json)
+                      raftlab_wire raftlab_wire_timeline nlohmann_json::nlohmann_json)
 
 foreach(t election_safety term_monotonic commit_quorum log_matching state_machine_safety
           durability membership)
@@ -32,3 +39,8 @@ raftlab_test(verdict_policy_test SOURCES verdict_policy_test.cc LIBS raftlab_che
 raftlab_test(run_loader_test SOURCES run_loader_test.cc LIBS raftlab_checkers)
 raftlab_test(check_run_cli_test SOURCES check_run_cli_test.cc LIBS raftlab_checkers)
 raftlab_test(check_linearizable_test SOURCES check_linearizable_test.cc LIBS raftlab_checkers)
+# The message-level checkers: hand-built message sequences, and the real captures in
+# ../shared/testdata/wire decoded by the wire decoder.
+foreach(t msg_commit_rule msg_votes msg_prevote msg_snapshot_conf msg_durable_copies msg_captures)
+  raftlab_test(check_${t}_test SOURCES check_${t}_test.cc LIBS raftlab_checkers)
+endforeach()

@@ -47,12 +47,30 @@ Verdict CheckDurability(const Run& run);
 Verdict CheckMembership(const Run& run);
 Verdict CheckLinearizable(const Run& run);
 
+// The message-level checkers, over Run::messages (messages.jsonl; unknown without it). Each file
+// says exactly what it judges (evidence/check_msg_<name>.cc):
+// every commit a leader announces on the wire is covered by a quorum of the acknowledgements it
+// can have received, on an entry of its term or below one;
+Verdict CheckMsgCommitRule(const Run& run);
+// one granted vote per voter per term, and a quorum of grants behind every leader;
+Verdict CheckMsgVotes(const Run& run);
+// pre-votes never move a receiver's term, and a rejected pre-candidate never campaigns;
+Verdict CheckMsgPreVote(const Run& run);
+// every MsgSnap's ConfState is the configuration in force at its index;
+Verdict CheckMsgSnapshotConf(const Run& run);
+// evidence only: the commits that needed the leader's own copy, and whether it was fsynced.
+Verdict CheckMsgDurableCopies(const Run& run);
+
 using CheckerFn = Verdict (*)(const Run&);
 
 struct CheckerInfo {
   const char* name;       // "election_safety": the verdict's `checker`
   const char* property;   // one line: what is judged
   CheckerFn fn;
+  // Whether `check run` requires it when neither --require nor the run's scenario names the
+  // requirements (verdict_report.h DefaultRequirements). The message-level checkers are not:
+  // they are informative until the scenarios name them (a violation still fails a run).
+  bool required_by_default = true;
 };
 
 // Every checker, in the order RunAllCheckers runs them.

@@ -18,7 +18,8 @@ TEST(Checkers, RegistryNamesAreUniqueAndComplete) {
   }
   EXPECT_EQ(names, (std::set<std::string>{"election_safety", "term_monotonic", "commit_quorum",
                                           "log_matching", "state_machine_safety", "durability",
-                                          "membership", "linearizability"}));
+                                          "membership", "linearizability", "msg_commit_rule", "msg_votes",
+                                          "msg_prevote", "msg_snapshot_conf", "msg_durable_copies"}));
 }
 
 TEST(Checkers, AllPassOnAHealthyRun) {
@@ -26,13 +27,17 @@ TEST(Checkers, AllPassOnAHealthyRun) {
   ASSERT_EQ(verdicts.size(), AllCheckers().size());
   for (size_t i = 0; i < verdicts.size(); ++i) {
     EXPECT_EQ(verdicts[i].checker, AllCheckers()[i].name);
-    // The healthy run changes no membership: that property is not exercised, so not judged.
-    const Validity want = verdicts[i].checker == "membership" ? Validity::kNotApplicable : Validity::kOk;
+    // The healthy run changes no membership: that property is not exercised, so not judged. It
+    // has no messages.jsonl: the message-level checkers cannot judge.
+    const bool message_level = verdicts[i].checker.rfind("msg_", 0) == 0;
+    const Validity want = verdicts[i].checker == "membership" ? Validity::kNotApplicable
+                          : message_level                     ? Validity::kUnknown
+                                                              : Validity::kOk;
     EXPECT_EQ(verdicts[i].validity, want) << verdicts[i].checker << "\n" << Dump(verdicts[i]);
     if (want == Validity::kOk) EXPECT_GE(verdicts[i].judged, 1u) << verdicts[i].checker;
     EXPECT_FALSE(verdicts[i].evidence.empty()) << verdicts[i].checker;
   }
-  EXPECT_EQ(Overall(verdicts), Validity::kOk);
+  EXPECT_EQ(Overall(verdicts), Validity::kUnknown);   // the message-level checkers' unknown
 }
 
 TEST(Checkers, OkThatJudgedNothingIsNotEarned) {

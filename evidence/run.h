@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "evidence/raft_log.h"
 #include "evidence/snap_reader.h"
+#include "evidence/wire_message.h"
 
 namespace raftlab::evidence {
 
@@ -35,6 +36,10 @@ struct RaftSample {
   uint64_t lead = 0;
   std::string state;           // StateLeader, StateFollower, StateCandidate, StatePreCandidate
   std::map<uint64_t, PeerProgress> progress;   // leader only; includes itself
+  // The /metrics reading that rode on this sample (journal "metrics", names without etcd's
+  // etcd_server_/etcd_disk_/etcd_network_ prefix); empty on the samples that read none
+  // (the sampler reads /metrics every ~500 ms, raft.status every ~50 ms).
+  std::map<std::string, double> metrics;
 };
 
 enum class OpOutcome { kOk, kFail, kUnknown, kPending };
@@ -89,6 +94,13 @@ struct Run {
   std::map<std::string, std::vector<SnapFile>> snaps;
   // Members whose WAL the run failed to decode (journal "wal_capture", ok:false): the error.
   std::map<std::string, std::string> wal_errors;
+  // Every raft message the lab fabric carried (RUN_DIR/messages.jsonl, wire_json.h), by capture
+  // time; nullopt when the run has no messages.jsonl (it ran without --capture).
+  std::optional<std::vector<WireMessage>> messages;
+  // wall clock minus CLOCK_MONOTONIC (ns), from the journal lines' "wall" and "mono_ns": turns a
+  // capture time (wall clock) into the journal's mono_ns. Millisecond precision (the journal's
+  // wall has milliseconds); nullopt when no journal line carries a readable "wall".
+  std::optional<int64_t> wall_minus_mono_ns;
 };
 
 // What a checker concluded (DESIGN.md §5):

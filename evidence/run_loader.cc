@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -14,6 +15,8 @@
 #include "evidence/journal_start.h"
 #include "evidence/raft_log_json.h"
 #include "evidence/snap_json.h"
+#include "evidence/wire_json.h"
+#include "evidence/wire_timeline.h"
 
 namespace raftlab::evidence {
 namespace {
@@ -111,6 +114,7 @@ class JournalParser {
     int64_t mono_ns = 0;
     RL_RETURN_IF_ERROR(ReadI64(e, "mono_ns", &mono_ns));
     start_.See(e);
+    NoteWall(e, mono_ns);
     if (kind == "sample") return Sample(e, mono_ns);
     if (kind == "op") return Op(e, mono_ns);
     if (kind == "hashkv") return HashKv(e, mono_ns);
@@ -120,13 +124,25 @@ class JournalParser {
     return Status::Ok();   // session, action, fault, note, and kinds added later
   }
 
-  // The parsed Run, its start_ns set from the lines seen.
+  // The parsed Run, its start_ns and wall_minus_mono_ns set from the lines seen.
   Run& run() {
     run_.start_ns = start_.start_ns().value_or(0);
+    run_.wall_minus_mono_ns = wall_minus_mono_;
     return run_;
   }
 
  private:
+  // The journal's "wall" is cut to milliseconds, so wall - mono_ns of a line is at most 1 ms below
+  // the clocks' true offset: the largest over the lines is the closest.
+  void NoteWall(const json& e, int64_t mono_ns) {
+    auto it = e.find("wall");
+    if (it == e.end() || !it->is_string()) return;
+    std::optional<int64_t> wall = ParseWallIsoNs(it->get_ref<const std::string&>());
+    if (!wall) return;
+    const int64_t offset = *wall - mono_ns;
+    if (!wall_minus_mono_ || offset > *wall_minus_mono_) wall_minus_mono_ = offset;
+  }
+
   Status Sample(const json& e, int64_t mono_ns) {
     bool ok = false;
     RL_RETURN_IF_ERROR(ReadBool(e, "ok", &ok));
@@ -153,6 +169,13 @@ class JournalParser {
         RL_RETURN_IF_ERROR(ReadU64(p, "next", &pp.next));
         RL_RETURN_IF_ERROR(ReadString(p, "state", &pp.state));
         s.progress[*peer] = pp;
+      }
+    }
+    if (auto it = e.find("metrics"); it != e.end() && !it->is_null()) {
+      if (!it->is_object()) return InvalidArgument("field \"metrics\" is not an object");
+      for (const auto& [name, value] : it->items()) {
+        if (!value.is_number()) return InvalidArgument("metric \"" + name + "\" is not a number");
+        s.metrics[name] = value.get<double>();
       }
     }
     if (s.id != 0) run_.member_names[s.id] = s.member;
@@ -255,6 +278,7 @@ class JournalParser {
   }
 
   Run run_;
+  std::optional<int64_t> wall_minus_mono_;
   RunStartFinder start_;                  // the run's start (journal_start.h)
   std::map<int64_t, size_t> op_index_;   // op_id -> index in run_.ops
 };
@@ -357,6 +381,18 @@ Result<Run> LoadRun(const std::string& run_dir) {
       run.logs[member] = std::move(log).value();
     }
     if (ec) return Unavailable("cannot list " + logs.string() + ": " + ec.message());
+  }
+
+  const fs::path messages = dir / "messages.jsonl";
+  if (fs::exists(messages, ec)) {
+    Result<std::string> text = ReadFile(messages);
+    if (!text.ok()) return text.status();
+    Result<std::vector<WireMessage>> parsed_messages = WireMessagesFromJsonl(*text);
+    if (!parsed_messages.ok()) {
+      return Status(parsed_messages.status().code(),
+                    messages.string() + ": " + parsed_messages.status().message());
+    }
+    run.messages = std::move(parsed_messages).value();
   }
   return run;
 }

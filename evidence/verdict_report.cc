@@ -1,6 +1,7 @@
 #include "evidence/verdict_report.h"
 
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -106,9 +107,13 @@ std::vector<std::string> VerdictTable(const PolicyResult& policy, size_t evidenc
 }
 
 std::vector<Requirement> DefaultRequirements(const std::vector<Verdict>& verdicts) {
+  std::set<std::string> informative;
+  for (const CheckerInfo& c : AllCheckers()) {
+    if (!c.required_by_default) informative.insert(c.name);
+  }
   std::vector<Requirement> out;
   for (const Verdict& v : verdicts) {
-    if (v.validity != Validity::kNotApplicable) out.push_back({v.checker, 1, false});
+    if (v.validity != Validity::kNotApplicable && !informative.count(v.checker)) out.push_back({v.checker, 1, false});
   }
   return out;
 }

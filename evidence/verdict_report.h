@@ -37,7 +37,8 @@ std::vector<std::string> VerdictTable(const PolicyResult& policy, size_t evidenc
 
 // The requirements `check run` applies when neither --require nor the run folder names any:
 // every checker whose verdict is not not_applicable (a property the run exercised must be
-// judged; one it never exercised is reported, not demanded).
+// judged; one it never exercised is reported, not demanded), except those the registry marks
+// not required by default (checkers.h CheckerInfo::required_by_default).
 std::vector<Requirement> DefaultRequirements(const std::vector<Verdict>& verdicts);
 
 }  // namespace raftlab::evidence
