@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // Descriptors inherited from whoever started `raftlab up` (e.g. `flock LOCK raftlab up`) would
+  // stay open as long as the control plane lives, holding that caller's locks: close them.
+  close_range(3, ~0U, 0);
   state_dir = std::filesystem::absolute(state_dir).lexically_normal().string();
   if (geteuid() != 0) {
     std::cerr << "raftlabd: must run as root (it creates network namespaces)\n";
