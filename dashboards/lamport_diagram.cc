@@ -20,7 +20,7 @@ constexpr double kLeft = 84;         // the time axis lives left of this
 constexpr double kLaneInset = 40;    // first lane right of the axis
 constexpr double kLaneGap = 230;
 constexpr double kNotesWidth = 270;  // right of the last lane: band and fault labels
-constexpr double kTop = 112;         // title, legend, note and lane names above
+constexpr double kTop = 128;         // title, legend, note and lane names above
 constexpr double kBottom = 28;
 constexpr double kLabelPx = 10;
 constexpr char kInk[] = "#333333";
@@ -61,7 +61,7 @@ std::string ShortLabel(const WireMessage& m) {
   if (t == "MsgVoteResp" || t == "MsgPreVoteResp") return name + n("t", m.term) + (m.reject ? " rejected" : " granted");
   if (t == "MsgSnap" && m.snapshot) return name + n("i", m.snapshot->index) + n("t", m.snapshot->term);
   if (t == "MsgReadIndexResp") return name + n("i", m.index);
-  if (t == "MsgProp") return name + range;
+  if (t == "MsgProp") return name + n("", m.entries.size()) + (m.entries.size() == 1 ? " entry" : " entries");
   if (t == "MsgReadIndex") return name;
   return name + n("t", m.term);
 }
@@ -75,6 +75,7 @@ struct LabelRequest {
   double font_px = kLabelPx;
   bool boxed = false;      // a term tag: white box with an outline
   bool keep = false;       // never dropped (fault labels, fold labels): moves as far as needed
+  int priority = 0;        // placed first: votes, snapshots, rejections, dropped messages
 };
 
 struct FoldBand {
@@ -150,12 +151,16 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
   std::stable_sort(window.begin(), window.end(),
                    [](const WireMessage* a, const WireMessage* b) { return a->time_ns < b->time_ns; });
   auto is_hb = [](const WireMessage& m) { return m.type == "MsgHeartbeat" || m.type == "MsgHeartbeatResp"; };
+  // Only routine heartbeats fold: delivered, and acknowledged within kFoldMaxLagNs.
+  auto routine_hb = [&](const WireMessage& m) {
+    return is_hb(m) && m.delivered && m.delivered_ns - m.time_ns <= kFoldMaxLagNs;
+  };
 
   // Scale: about 14 px per arrow that will be drawn, within 500..2400 px.
   double pps = opt.px_per_second;
   if (pps <= 0) {
     size_t drawn = 0;
-    for (const WireMessage* m : window) drawn += opt.show_all_heartbeats || !is_hb(*m) || !m->delivered;
+    for (const WireMessage* m : window) drawn += opt.show_all_heartbeats || !routine_hb(*m);
     const double want = std::clamp(14.0 * static_cast<double>(std::min<size_t>(drawn, opt.max_arrows)) + 200, 500.0, 2400.0);
     pps = want / std::max(to - from, 1e-3);
   }
@@ -176,9 +181,9 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
   };
   if (!opt.show_all_heartbeats)
     for (const WireMessage* m : window)
-      if (is_hb(*m) && m->delivered) ++hb_per_band[band_of(*m)];
+      if (routine_hb(*m)) ++hb_per_band[band_of(*m)];
   auto folded = [&](const WireMessage& m) {
-    if (opt.show_all_heartbeats || !is_hb(m) || !m.delivered) return false;
+    if (opt.show_all_heartbeats || !routine_hb(m)) return false;
     auto it = hb_per_band.find(band_of(m));
     return it != hb_per_band.end() && it->second > opt.fold_heartbeats_above;
   };
@@ -215,8 +220,10 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
   sc.Line(kLeft, kTop, kLeft, bottom, kInk, 1, "axis");
 
   // Fault windows: shaded across the lanes, edged, labelled in the notes column.
+  bool any_fault = false;
   for (const LamportBand& f : in.faults) {
     if (f.end < from || f.start > to) continue;
+    any_fault = true;
     const double y1 = y_of(std::max(f.start, from)), y2 = y_of(std::min(f.end, to));
     sc.Rect(kLeft + 1, y1, right + 20, std::max(y2, y1 + 1), kFaultColor, 0.10, "fault");
     sc.shapes.back().back = true;
@@ -308,22 +315,34 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
     l.column = "gap" + std::to_string(b > a ? a : a - 1);
     l.y = ys - 2, l.x = b > a ? xs + 7 : xs - 7, l.anchor = b > a ? "start" : "end";
     l.text = ShortLabel(*m), l.color = color == "#a0a0a0" ? kInk : color;
+    l.priority = cls == "vote" || cls == "prevote" || cls == "snap" || cls == "timeoutnow" || m->reject || !m->delivered;
     labels.push_back(l);
   }
 
-  // Labels: per column, top-down; one pushed down past the one above it.
-  std::stable_sort(labels.begin(), labels.end(), [](const LabelRequest& x, const LabelRequest& y) { return x.y < y.y; });
-  std::map<std::string, double> column_bottom;
+  // Labels: the important ones first, then top-down; each column keeps the spans taken, and a
+  // label that would overlap one moves below it.
+  std::stable_sort(labels.begin(), labels.end(), [](const LabelRequest& x, const LabelRequest& y) {
+    return x.priority != y.priority ? x.priority > y.priority : x.y < y.y;
+  });
+  std::map<std::string, std::vector<std::pair<double, double>>> taken;   // column -> [top, bottom]
   int left_out = 0;
+  double lowest = 0;
   for (const LabelRequest& l : labels) {
     const double h = l.font_px + 3;
-    auto [it, fresh] = column_bottom.emplace(l.column, -1e9);
-    double y = std::max(l.y, it->second + h);
+    std::vector<std::pair<double, double>>& spans = taken[l.column];
+    double y = l.y;
+    // Each move passes a placed label; a label that is not kept stops once it moved too far.
+    for (bool moved = true; moved && (l.keep || y - l.y <= kMaxLabelShiftPx);) {
+      moved = false;
+      for (const auto& [top, bot] : spans)
+        if (y > top + 1e-6 && y - h < bot - 1e-6) y = bot + h, moved = true;   // (bot + h) - h may round below bot
+    }
     if (!l.keep && y - l.y > kMaxLabelShiftPx) {
       ++left_out;
       continue;
     }
-    it->second = y;
+    spans.push_back({y - h, y});
+    lowest = std::max(lowest, y);
     if (l.boxed) {
       const double w = 0.6 * l.font_px * static_cast<double>(l.text.size()) + 8;
       Shape box;
@@ -336,6 +355,7 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
     }
     sc.Text(l.x, y, l.text, l.color, l.font_px, l.anchor, l.cls);
   }
+  sc.height = std::max(sc.height, static_cast<int>(lowest + kBottom));
 
   // Header: title, legend, notes.
   sc.Text(16, 24, in.title, "#000000", 15, "start", "title");
@@ -366,7 +386,7 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
     sc.Text(lx + 27, ly, "heartbeats folded", kInk, 11, "start", "legend");
     lx += 150;
   }
-  if (!in.faults.empty()) {
+  if (any_fault) {
     legend_room(120);
     sc.Rect(lx, ly - 10, lx + 22, ly + 1, kFaultColor, 0.2, "legend");
     sc.Text(lx + 27, ly, "fault window", kInk, 11, "start", "legend");
@@ -377,7 +397,8 @@ Scene LamportScene(const LamportInput& in, const LamportOptions& opt) {
     note = "showing the first " + std::to_string(arrows.size()) + " of " + std::to_string(total_arrows) +
            " arrows in this window: narrow it (--from/--to, --types, --member)";
   if (left_out > 0) note += std::string(note.empty() ? "" : "; ") + std::to_string(left_out) + " labels left out where they would overlap (tooltips keep them)";
-  if (!note.empty()) sc.Text(16, ly + 20, note, kFaultColor, 11, "start", "note");
+  if (!in.subtitle.empty()) sc.Text(16, ly += 18, in.subtitle, "#555555", 11, "start", "subtitle");
+  if (!note.empty()) sc.Text(16, ly + 18, note, kFaultColor, 11, "start", "note");
   return sc;
 }
 

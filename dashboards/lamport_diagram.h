@@ -3,17 +3,18 @@
 // time to the receiver's lane at the time the receiver's TCP acknowledged it (the capture time
 // when it has no such time), coloured by type with a legend.
 //
-//  - Heartbeats (MsgHeartbeat, MsgHeartbeatResp) that were delivered are folded: in a band of
+//  - Heartbeats (MsgHeartbeat, MsgHeartbeatResp) delivered within kFoldMaxLagNs are folded: in a band of
 //    kFoldBandPx pixels holding more than `fold_heartbeats_above` of them, they are not drawn one by
 //    one but as a grey band "×N heartbeats" (consecutive folded bands merge); `show_all_heartbeats`
-//    draws every one. Dropped heartbeats are always drawn.
+//    draws every one. Dropped and late heartbeats are always drawn.
 //  - A message the receiver never acknowledged (dropped) is a dashed arrow broken off half-way,
 //    ending in a red ×.
 //  - Fault windows are shaded red across the lanes, labelled with their description (partition
 //    groups kept: "partition n1,n5 / n2,n3,n4"); term changes are tags on the lanes ("term 3").
-//  - Labels (arrow labels, term tags, band labels) never overlap: each column of labels is filled
-//    top-down and a label that would overlap the one above moves down; one that would move more
-//    than kMaxLabelShiftPx is left out (its arrow keeps the tooltip).
+//  - Labels (arrow labels, term tags, band labels) never overlap: labels of votes, snapshots,
+//    rejections and dropped messages are placed first, then the rest top-down; one that would
+//    overlap a placed label in its column moves below it, and one that would move more than
+//    kMaxLabelShiftPx is left out (its arrow keeps the tooltip).
 //  - At most `max_arrows` arrows (the earliest); a note says how many more the window holds.
 //  - An arrow drops at least kMinDropPx so its direction shows even when the delivery took
 //    microseconds; its start is at the exact time.
@@ -35,6 +36,7 @@ namespace raftlab::dashboards {
 inline constexpr double kFoldBandPx = 48;
 inline constexpr double kMaxLabelShiftPx = 60;
 inline constexpr double kMinDropPx = 3;
+inline constexpr int64_t kFoldMaxLagNs = 200'000'000;   // a heartbeat ACKed later than this is drawn
 
 struct LamportBand {     // a fault window, seconds since time 0
   double start = 0, end = 0;
@@ -56,6 +58,7 @@ struct LamportInput {
   std::vector<LamportTermMark> terms;
   double from = 0, to = 0;                        // window in seconds; to <= from: the messages' span
   std::string title = "raft messages";
+  std::string subtitle;                           // e.g. what time 0 is
 };
 
 struct LamportOptions {

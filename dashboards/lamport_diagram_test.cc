@@ -202,9 +202,9 @@ TEST(LamportDiagramRealCapture, ElectionUnderPartition) {
   in.members = {"n1", "n2", "n3"};
   in.messages = c->messages;
   in.zero_ns = c->first_ns;
-  in.from = 9.3;   // the second election: n2 (isolated, term 7) and n3 campaign, n1 wins term 8
+  in.from = 9.3;   // the heal: n2 (term 6 -> 7 alone) and n3 campaign, n1 wins term 8
   in.to = 11.3;
-  in.faults = {{1.9, 9.7, "isolate n1 (the leader): n1 / n2,n3", true}};
+  in.faults = {{1.55, 9.6, "isolate n2 (the leader): n2 / n1,n3", true}};   // n2 led term 2
   in.title = "election-partition.pcap 9.3s-11.3s (seconds since the first packet)";
   std::string svg = LamportSvg(in, {});
   EXPECT_GE(Count(svg, "class=\"arrow vote\""), 6);
@@ -214,6 +214,38 @@ TEST(LamportDiagramRealCapture, ElectionUnderPartition) {
   Status s = DrawLamport(in, {}, base + ".svg", base + ".png");
   ASSERT_TRUE(s.ok()) << s.ToString();
   std::cout << "drawn: " << base << ".svg and " << base << ".png\n";
+}
+
+// The InstallSnapshot and the one-way cut, whole, drawn to $TMPDIR/lamport-<capture>.png for a
+// person to look at: the MsgSnap arrow, and the heartbeats the one-way cut delayed.
+TEST(LamportDiagramRealCapture, SnapshotAndOneWayCut) {
+  std::string missing;
+  std::string dir = testguard::SharedTestdataDir("wire", "RAFTLAB_WIRE_TESTDATA", &missing);
+  RAFTLAB_SKIP_OR_FAIL_UNDER_CI(missing);
+  for (const std::string name : {"install-snapshot", "one-way-cut"}) {
+    Result<evidence::WireCapture> c =
+        evidence::DecodeWireFile((std::filesystem::path(dir) / (name + ".pcap")).string(),
+                                 {{"127.99.0.11", "n1"}, {"127.99.0.12", "n2"}, {"127.99.0.13", "n3"}});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    LamportInput in;
+    in.members = {"n1", "n2", "n3"};
+    in.messages = c->messages;
+    in.zero_ns = c->first_ns;
+    in.title = name + ".pcap";
+    in.subtitle = "time: seconds since the first packet";
+    std::string svg = LamportSvg(in, {});
+    if (name == "install-snapshot") {
+      EXPECT_EQ(Count(svg, "class=\"arrow snap\""), 1);
+      EXPECT_NE(svg.find(">Snap i5414 t8</text>"), std::string::npos);
+    } else {
+      // The heartbeats the cut held back, acknowledged seconds late at the heal, are not folded.
+      EXPECT_GE(Count(svg, "class=\"arrow heartbeat\""), 3);
+    }
+    const std::string base = (std::filesystem::temp_directory_path() / ("lamport-" + name)).string();
+    Status s = DrawLamport(in, {}, base + ".svg", base + ".png");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::cout << "drawn: " << base << ".png\n";
+  }
 }
 
 }  // namespace

@@ -114,8 +114,8 @@ int Messages(const ParsedArgs& a, CliContext& ctx) {
       in.from = filter.from_ns ? static_cast<double>(*filter.from_ns) / 1e9 : first;
       in.to = filter.to_ns ? static_cast<double>(*filter.to_ns) / 1e9 : last;
     }
-    in.title = fs::path(*run).filename().string() + ": " + std::to_string(picked.size()) + " raft messages (" +
-               base.describe + ")";
+    in.title = fs::path(*run).filename().string() + ": " + std::to_string(picked.size()) + " raft messages";
+    in.subtitle = "time: " + base.describe;
     dashboards::LamportOptions opt;
     opt.show_all_heartbeats = a.Has("all-heartbeats");
     Status s = dashboards::DrawLamport(in, opt, a.Get("svg"), a.Get("png"));

@@ -221,8 +221,8 @@ std::string WireTimelineLine(const WireMessage& m, int64_t zero_ns, const std::m
     if (!m.snapshot->learners.empty()) s += " learners " + Names(m.snapshot->learners, names);
   } else if (t == "MsgReadIndexResp") {
     num("index", m.index);
-  } else if (t == "MsgProp") {
-    s += " " + EntryRange(m);
+  } else if (t == "MsgProp") {   // a proposal's entries have no index yet
+    s += " " + std::to_string(m.entries.size()) + (m.entries.size() == 1 ? " entry" : " entries");
   } else if (t != "MsgHeartbeatResp" && t != "MsgReadIndex" && t != "MsgTimeoutNow") {
     if (m.index != 0) num("index", m.index);
     if (m.log_term != 0) num("logterm", m.log_term);

@@ -73,6 +73,10 @@ TEST(WireTimelineLine, RejectVotesSnapshotAndHeartbeats) {
   EXPECT_EQ(WireTimelineLine(s, kZero, WireMemberNames(all)),
             "40.120s n1 -> n2 MsgSnap term 8 snap index 5414 term 8 voters n1,n2,n3,abc");
 
+  WireMessage p = Msg("MsgProp", "n2", "n1", 10);
+  p.entries = {Entry(0, 0)};
+  EXPECT_EQ(WireTimelineLine(p, kZero, {}), "0.010s n2 -> n1 MsgProp 1 entry");
+
   WireMessage h = Msg("MsgHeartbeat", "n1", "n3", -250);
   h.term = 3, h.commit = 12;
   EXPECT_EQ(WireTimelineLine(h, kZero, {}), "-0.250s n1 -> n3 MsgHeartbeat term 3 commit 12");
