@@ -1,5 +1,9 @@
 #include "common/process_state.h"
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -27,6 +31,26 @@ std::optional<ProcessState> ReadProcessState(pid_t pid) {
 bool SameProcessPresent(pid_t pid, uint64_t start_ticks) {
   std::optional<ProcessState> s = ReadProcessState(pid);
   return s.has_value() && s->start_ticks == start_ticks;
+}
+
+pid_t FlockHolder(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return 0;
+  // "4: FLOCK  ADVISORY  WRITE 19813 fe:00:10952718 0 EOF" (a waiter has "->" before FLOCK).
+  std::ifstream in("/proc/locks");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::string ordinal, type, mode, access;
+    long pid = 0;
+    unsigned major_dev = 0, minor_dev = 0;
+    unsigned long long inode = 0;
+    std::string where;
+    if (!(fields >> ordinal >> type >> mode >> access >> pid >> where) || type != "FLOCK") continue;
+    if (std::sscanf(where.c_str(), "%x:%x:%llu", &major_dev, &minor_dev, &inode) != 3) continue;
+    if (inode == st.st_ino && major_dev == major(st.st_dev) && minor_dev == minor(st.st_dev) && pid > 0)
+      return static_cast<pid_t>(pid);
+  }
+  return 0;
 }
 
 }  // namespace raftlab

@@ -3,6 +3,8 @@
 #include "common/process_state.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +41,18 @@ TEST(ProcessState, ExitedChildIsAZombieUntilReaped) {
   ASSERT_EQ(waitpid(child, nullptr, 0), child);
   EXPECT_FALSE(ReadProcessState(child).has_value());
   EXPECT_FALSE(SameProcessPresent(child, s->start_ticks));
+}
+
+TEST(FlockHolder, NamesTheProcessHoldingTheLock) {
+  const std::string path = ::testing::TempDir() + "/flock_holder_test.lock";
+  int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(FlockHolder(path), 0);   // nobody holds it yet
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  EXPECT_EQ(FlockHolder(path), getpid());
+  close(fd);   // releases it
+  EXPECT_EQ(FlockHolder(path), 0);
+  EXPECT_EQ(FlockHolder(path + ".missing"), 0);
 }
 
 TEST(ProcessState, NoSuchPid) {

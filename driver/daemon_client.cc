@@ -3,13 +3,10 @@
 #include <grpcpp/grpcpp.h>
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -20,27 +17,6 @@
 #include "common/subprocess.h"
 
 namespace raftlab::driver {
-namespace {
-
-// The pid of the process listening on a unix socket (raftlabd), from SO_PEERCRED; 0 if unknown.
-pid_t PeerPid(const std::string& socket_path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof addr.sun_path) return 0;
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  pid_t pid = 0;
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
-    pid = cred.pid;
-  close(fd);
-  return pid;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& state_dir, int wait_ms) {
   cluster::LabPaths paths{state_dir};
@@ -54,7 +30,9 @@ Result<std::unique_ptr<DaemonClient>> DaemonClient::Connect(const std::string& s
                        " (crashed?): `raftlab down` cleans up what it left");
   c->stub_ = v1::LabControl::NewStub(c->channel_);
   c->state_dir_ = state_dir;
-  c->daemon_pid_ = PeerPid(paths.SocketPath());
+  // raftlabd holds its lock while it lives (read from /proc/locks: a probe connection to the
+  // socket would be a half-open gRPC connection that holds up raftlabd's shutdown for 5 s).
+  c->daemon_pid_ = FlockHolder(state_dir + "/raftlabd.lock");
   if (std::optional<ProcessState> s = ReadProcessState(c->daemon_pid_)) c->daemon_start_ticks_ = s->start_ticks;
   else c->daemon_pid_ = 0;
   return c;

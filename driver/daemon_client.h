@@ -1,7 +1,7 @@
 // DaemonClient: the CLI's connection to raftlabd over its unix socket, the logic that starts
-// raftlabd when `up` finds none, and the wait for it to be gone after `down`. Reads the
-// socket's peer credentials (SO_PEERCRED) and /proc. Not thread-safe (one per CLI invocation
-// or scenario).
+// raftlabd when `up` finds none, and the wait for it to be gone after `down`. Reads /proc
+// (raftlabd's pid from /proc/locks: it flocks <state_dir>/raftlabd.lock while it lives). Not
+// thread-safe (one per CLI invocation or scenario).
 #pragma once
 
 #include <sys/types.h>
@@ -29,7 +29,7 @@ class DaemonClient {
   // of it, not even a <defunct> entry, outlives `down`. Says once what it waits for when that
   // takes longer than a second; Timeout naming the pid and its state after timeout_ms.
   Status WaitForExit(int timeout_ms, const std::function<void(const std::string&)>& say);
-  // raftlabd's pid, from the socket's peer credentials at Connect (0 when unknown).
+  // raftlabd's pid, from the holder of its lock at Connect (0 when unknown).
   pid_t daemon_pid() const { return daemon_pid_; }
   v1::LabControl::Stub* stub() { return stub_.get(); }
 
