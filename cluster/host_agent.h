@@ -22,6 +22,10 @@
 namespace raftlab::cluster {
 
 // A process on one host, as its agent names it.
+// The host name of the fabric itself: what runs there sees every member's traffic (the bridge
+// namespace of LocalAgent's namespaces; the agent's own host for a kThisHost agent).
+inline constexpr char kFabricHost[] = "fabric";
+
 struct ProcessRef {
   std::string host;
   uint64_t id = 0;   // unique within the agent; 0: no process
@@ -69,7 +73,8 @@ class HostAgent {
   // when the program cannot start (naming it); a non-zero exit is in the RunResult.
   virtual Result<RunResult> RunOnHost(const std::string& host, const std::vector<std::string>& argv) = 0;
   // Starts a long-lived process on the host; its output is appended to log_path there. An
-  // argv[0] naming one of the lab's own tools without a slash (raftlab-slowfs, raftlab-delayer)
+  // argv[0] naming one of the lab's own tools without a slash (raftlab-slowfs, raftlab-delayer,
+  // raftlab-capture)
   // runs the agent's copy, installed beside the agent. stderr goes to the same log; log_path
   // must be inside RootDir() (its directories are created), or empty to discard the output.
   virtual Result<ProcessRef> StartOnHost(const std::string& host, const std::vector<std::string>& argv,

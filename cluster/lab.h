@@ -14,6 +14,7 @@
 //   lab_client_ops.cc  Put, Get, HashKV, TransferLeader, journaled as invoke + ok/fail/info
 //   lab_status.cc      StatusOfMembers, ResolveTarget, waits on raft.status, member lookups
 //   lab_files.cc       a member's files seen from this machine: logs, captures for `wal dump`
+//   lab_capture.cc     the wire capture on the fabric: start, stop, decode into the run folder
 //   lab_state.cc       lab.json (LabStateFile), SaveFaults, ReadPersistedLabState
 //   lab_agents.h       the agents, and the one consumer of their exit streams
 //
@@ -64,6 +65,9 @@ struct UpOptions {
   // Member name -> HOST:PORT of the raftlab-agent that runs it; the others run on the local agent.
   std::map<std::string, std::string> agents;
   std::string token_file;              // the agents' token; required with `agents`
+  // raftlab-capture on the fabric from before the members start until Down, which puts
+  // wire.pcap, capture.json and messages.jsonl beside the journal (lab_capture.cc).
+  bool capture = false;
 };
 
 // What `status` shows for one member.
@@ -228,6 +232,13 @@ class Lab {
                        bool keep_data, const Progress& progress);
   Result<Member> PrepareMember(const std::string& name, HostAgent* agent, const std::string& agent_address,
                                const Progress& progress);
+  // lab_capture.cc
+  // Starts raftlab-capture and returns once it captures (not when a member is remote: says so).
+  Status StartCapture(const std::map<std::string, HostAgent*>& placement, const Progress& progress);
+  // Stops it; keeps the pcap, its counters and the decoded messages beside the journal and
+  // journals the stop with the kernel's drop counters. No-op when not capturing.
+  void StopCapture(const std::map<std::string, std::string>& names_by_ip, evidence::Journal* journal,
+                   std::vector<std::string>* lines);
   // lab_processes.cc
   Status StartMember(const std::string& name);
   // Mounts the member's slow WAL store (idempotent).
@@ -269,6 +280,7 @@ class Lab {
   std::map<std::string, Member> members_;
   std::shared_ptr<Session> session_;
   std::shared_ptr<evidence::Sampler> sampler_;
+  ProcessRef capture_;                   // raftlab-capture on the local agent's fabric host
   Json last_membership_;                 // journaled again only when it changes
   Json faults_ = Json::array();          // the chaos layer's, saved in lab.json
   uint64_t state_version_ = 0;

@@ -172,6 +172,7 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
       std::lock_guard<std::mutex> lock(mu_);
       made.swap(members_);
       up_ = false;
+      capture_ = {};   // RemoveLeftovers below ends it
       version = ++state_version_;
     }
     for (auto& [name, m] : made)
@@ -193,6 +194,9 @@ Status Lab::Up(const UpOptions& options, const Progress& progress) {
                        ", uplink " + kUplink + ")"
                  : "preparing " + agent->Describe());
     if (Status s = agent->CreateFabric(); !s.ok()) return fail(s);
+  }
+  if (options.capture) {
+    if (Status s = StartCapture(placement, progress); !s.ok()) return fail(s);
   }
   std::map<std::string, Member> fresh;
   for (const auto& [name, agent] : placement) {
@@ -275,6 +279,12 @@ Result<std::vector<std::string>> Lab::Down() {
     Result<std::string> ended = m.agent->WaitExit(m.process, 10000);
     removed.push_back("stopped etcd " + name + " (process " + std::to_string(m.process.id) + OnAgent(m.agent, agents_.local()) +
                       (ended.ok() ? ", " + *ended : ", " + ended.status().message()) + ")");
+  }
+  // The capture outlives the members so that their last messages are in it.
+  {
+    std::map<std::string, std::string> names_by_ip;
+    for (const auto& [name, m] : members) names_by_ip[m.address] = name;
+    StopCapture(names_by_ip, session ? session->journal.get() : nullptr, &removed);
   }
   // Keep each member's own log beside the journal: it is evidence, the lab's state is not.
   if (session) {

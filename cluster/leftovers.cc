@@ -48,7 +48,7 @@ std::string ExecutableName(int pid) {
 }
 
 bool IsLabProgram(const std::string& name) {
-  static const std::set<std::string> kPrograms = {"etcd", "raftlabd", "raftlab-slowfs", "raftlab-delayer", "prometheus"};
+  static const std::set<std::string> kPrograms = {"etcd", "raftlabd", "raftlab-slowfs", "raftlab-delayer", "raftlab-capture", "prometheus"};
   return kPrograms.count(name) != 0;
 }
 

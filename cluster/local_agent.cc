@@ -21,7 +21,7 @@ namespace {
 
 // The lab's own programs: an agent runs the copies installed beside it.
 const std::set<std::string>& LabTools() {
-  static const std::set<std::string> kTools = {"raftlab-slowfs", "raftlab-delayer"};
+  static const std::set<std::string> kTools = {"raftlab-slowfs", "raftlab-delayer", "raftlab-capture"};
   return kTools;
 }
 
@@ -135,12 +135,16 @@ Status LocalAgent::CheckHost(const std::string& host) const {
     if (host.empty()) return InvalidArgument("empty host name");
     return Status::Ok();
   }
+  if (host == kFabricHost) return Status::Ok();
   if (MemberOrdinal(host) == 0)
     return InvalidArgument("no host \"" + host + "\": the local lab's hosts are n1..n" + std::to_string(kMaxMembers));
   return Status::Ok();
 }
 
-std::string LocalAgent::NetnsOf(const std::string& host) const { return this_host() ? "" : MemberNetns(host); }
+std::string LocalAgent::NetnsOf(const std::string& host) const {
+  if (this_host()) return "";
+  return host == kFabricHost ? kBridgeNetns : MemberNetns(host);
+}
 
 Result<std::vector<std::string>> LocalAgent::ResolveTool(const std::vector<std::string>& argv) const {
   if (argv.empty() || argv[0].empty()) return InvalidArgument("empty command");

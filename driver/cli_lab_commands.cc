@@ -63,6 +63,7 @@ int Up(const ParsedArgs& a, CliContext& ctx) {
   f->set_sample_interval_ms(static_cast<uint32_t>(*a.GetInt("sample-ms", 50)));
   f->set_pre_vote(a.Has("pre-vote"));
   f->set_slow_wal(a.Has("slow-wal"));
+  f->set_capture(a.Has("capture"));
   f->set_prometheus(a.Has("prometheus"));
   Result<long> scrape = ParseDurationMs(a.Get("prometheus-interval", "500ms"));
   if (!scrape.ok()) return ctx.Fail("up", scrape.status());
@@ -264,6 +265,7 @@ std::vector<Command> LabCommands() {
         {"journal", true, "PATH  journal file (default runs/<time>-session/journal.jsonl)"},
         {"etcd", true, "PATH  etcd binary (default /usr/bin/etcd)"},
         {"slow-wal", false, "put every WAL on the lab's FUSE mount (fsync delay 0) so slow-disk works"},
+        {"capture", false, "capture the peer traffic on the lab bridge; down leaves wire.pcap and messages.jsonl in the run"},
         {"prometheus", false, "also run Debian's prometheus (127.0.0.1:9090) scraping every member and the exporter"},
         {"prometheus-interval", true, "DUR  its scrape interval, 100ms-1s (default 500ms)"},
         {"keep-data", false, "move an earlier lab's member data to <state>/kept/<UTC time>/ instead of removing it"},

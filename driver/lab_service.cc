@@ -110,6 +110,7 @@ grpc::Status LabService::Up(grpc::ServerContext*, const v1::UpRequest* req, grpc
   if (f.sample_interval_ms() != 0) o.sample_interval_ms = static_cast<int>(f.sample_interval_ms());
   o.journal_path = f.journal_path();
   o.slow_wal = f.slow_wal();
+  o.capture = f.capture();
   if (!f.etcd_binary().empty()) o.etcd_binary = f.etcd_binary();
   o.keep_data = req->keep_data();
   o.agents.insert(req->agents().begin(), req->agents().end());

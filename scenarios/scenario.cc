@@ -200,6 +200,7 @@ raftlab::Status ScenarioContext::Up() {
   f->set_pre_vote(lab_.pre_vote);
   f->set_snapshot_count(static_cast<uint64_t>(lab_.snapshot_count));
   f->set_slow_wal(lab_.slow_wal);
+  f->set_capture(lab_.capture);
   f->set_sample_interval_ms(50);
   f->set_etcd_binary("/usr/bin/etcd");
   f->set_journal_path(journal_path_);
@@ -621,6 +622,27 @@ void ScenarioContext::Judge() {
   }
 }
 
+Json ScenarioContext::NoteCapture() {
+  if (!lab_.capture) return Json();
+  Result<std::string> text = ReadFile(run_dir_ + "/capture.json");
+  Result<Json> doc = text.ok() ? ParseJson(*text) : Result<Json>(text.status());
+  if (!doc.ok()) {
+    Expect(false, "wire capture kept in the run (capture.json: " + doc.status().message() + ")");
+    return Json();
+  }
+  const uint64_t drops = doc->value("ps_drop", uint64_t{0}) + doc->value("ps_ifdrop", uint64_t{0});
+  std::string counts;
+  for (const auto& [type, n] : doc->value("messages", Json::object()).items())
+    counts += (counts.empty() ? "" : ", ") + type + " " + std::to_string(n.get<int64_t>());
+  Line("wire capture: " + std::to_string(doc->value("packets_captured", 0)) + " packets, kernel drops " +
+       std::to_string(drops) + (doc->value("truncated_at_bound", false) ? ", TRUNCATED at its size bound" : "") +
+       "; messages: " + (counts.empty() ? "none" : counts));
+  // A drop means messages missing from messages.jsonl: said, never hidden.
+  if (drops != 0) Note("capture_drops: the kernel dropped " + std::to_string(drops) + " packets of the capture");
+  if (doc->contains("decode_error")) Note("capture not decoded: " + doc->value("decode_error", std::string()));
+  return *doc;
+}
+
 ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
   if (!aborted.ok()) {
     result_.error = aborted.ToString();
@@ -652,6 +674,7 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
   raftlab::Status down = Down();
   Expect(down.ok(), down.ok() ? "lab taken down, nothing left behind; members' logs copied to etcd/"
                               : "lab down: " + down.message());
+  const Json capture = NoteCapture();
   // runs/latest -> this run.
   {
     std::error_code ec;
@@ -704,6 +727,11 @@ ScenarioResult ScenarioContext::Finish(const raftlab::Status& aborted) {
               {"failed_expectations", result_.failed_expectations}, {"overall", result_.overall},
               {"verdicts", verdicts}, {"wall_s", result_.wall_s}, {"error", result_.error},
               {"facts", result_.facts}};
+  if (!capture.is_null()) {
+    doc["capture_drops"] = capture.value("ps_drop", 0) + capture.value("ps_ifdrop", 0);
+    doc["capture_truncated"] = capture.value("truncated_at_bound", false);
+    doc["messages"] = capture.value("messages", Json::object());
+  }
   (void)WriteJsonFileAtomic(run_dir_ + "/result.json", doc);
   return result_;
 }

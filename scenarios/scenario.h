@@ -62,6 +62,7 @@ struct LabSpec {
   bool pre_vote = false;
   bool slow_wal = false;           // every WAL on the lab's slowfs mount (up --slow-wal)
   int snapshot_count = 0;          // etcd --snapshot-count (0: etcd's default, 100000)
+  bool capture = true;             // up --capture: wire.pcap and messages.jsonl in the run
   std::string required;            // this case's own verdict spec; "" = the scenario's `required`
 };
 
@@ -183,6 +184,8 @@ class ScenarioContext {
   void FinalHashKv(int64_t revision);
   // Journals that `member`'s WAL could not be decoded (a WAL problem for the checkers).
   void NoteWalUndecoded(const std::string& member, const std::string& error);
+  // Reads the run's capture.json after Down: its counts and drops into the transcript; null when not capturing.
+  Json NoteCapture();
   // Judges the run under required_: verdicts.json, the transcript's verdict table, result_.
   void Judge();
 
