@@ -2,7 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <cstdio>
 #include <cstdlib>
 
 #include "etcd/etcdserver/etcdserverpb/rpc.grpc.pb.h"
@@ -55,21 +54,6 @@ EtcdMember FromMember(const etcdserverpb::Member& m) {
 }
 
 }  // namespace
-
-std::string IdToHex(uint64_t id) {
-  char buf[24];
-  snprintf(buf, sizeof buf, "%lx", static_cast<unsigned long>(id));
-  return buf;
-}
-
-bool ParseHexId(const std::string& hex, uint64_t* id) {
-  if (hex.empty() || hex.size() > 16) return false;
-  char* end = nullptr;
-  unsigned long long v = strtoull(hex.c_str(), &end, 16);
-  if (end == nullptr || *end != '\0') return false;
-  *id = v;
-  return true;
-}
 
 EtcdClient::EtcdClient(std::string endpoint, Millis default_timeout)
     : endpoint_(std::move(endpoint)), default_timeout_(default_timeout), stubs_(new Stubs) {

@@ -103,8 +103,4 @@ class EtcdClient {
   std::unique_ptr<Stubs> stubs_;
 };
 
-// "f23a2876337ec1a0" <-> id; etcd prints ids in hex without padding.
-std::string IdToHex(uint64_t id);
-bool ParseHexId(const std::string& hex, uint64_t* id);
-
 }  // namespace raftlab::driver

@@ -1,5 +1,6 @@
 #include "driver/lab_service.h"
 
+#include "common/hex_id.h"
 #include "common/grpc_status.h"
 
 namespace raftlab::driver {
@@ -76,7 +77,7 @@ void FillStatusReply(const std::vector<cluster::MemberView>& views, v1::StatusRe
   for (const auto& v : views) {
     v1::MemberStatus* m = reply->add_members();
     m->set_name(v.name);
-    m->set_id(v.id != 0 ? IdToHex(v.id) : "");
+    m->set_id(v.id != 0 ? HexId(v.id) : "");
     m->set_role(v.role);
     m->set_term(v.term);
     m->set_commit(v.commit);
