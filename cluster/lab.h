@@ -255,6 +255,14 @@ class Lab {
   // lab_client_ops.cc
   // The member named `via`, or the leader (else any running voter) when `via` is empty.
   Result<std::shared_ptr<driver::EtcdClient>> PickClient(const std::string& via, std::string* name);
+  // A client operation's start: the checks, the member that serves it and its invoke event,
+  // journaled. `fields` holds what is particular to the operation (f, key, value...).
+  struct StartedOp {
+    std::shared_ptr<driver::EtcdClient> client;
+    Json invoke;
+  };
+  Result<StartedOp> StartOp(const std::string& key, const std::string& via, int64_t client_id, Json fields,
+                            std::string* served_by);
   void RecordOp(const Json& invoke, const Status& status, Json ok_fields);
   // Journals every running member's HashKV at the lowest revision they all report.
   void FinalHashKv();

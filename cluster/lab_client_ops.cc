@@ -54,35 +54,39 @@ void Lab::RecordOp(const Json& invoke, const Status& status, Json done) {
   Record("op", complete);
 }
 
-Result<driver::PutResult> Lab::Put(const std::string& key, const std::string& value, const std::string& via,
-                                   driver::Millis timeout, std::string* served_by, int64_t client_id) {
+Result<Lab::StartedOp> Lab::StartOp(const std::string& key, const std::string& via, int64_t client_id, Json fields,
+                                    std::string* served_by) {
   if (key.empty()) return InvalidArgument("empty key");
   Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
   if (!client.ok()) return client.status();
   std::shared_ptr<evidence::Journal> journal = this->journal();
   if (!journal) return FailedPrecondition("no lab is up: run `raftlab up` first");
-  Json invoke = {{"op_id", journal->NextOpId()}, {"client", client_id}, {"f", "put"}, {"key", key},
-                 {"value", value}, {"via", *served_by}, {"phase", "invoke"}};
+  Json invoke = {{"op_id", journal->NextOpId()}, {"client", client_id}};
+  invoke.update(fields);
+  invoke["via"] = *served_by;
+  invoke["phase"] = "invoke";
   journal->Record("op", invoke);
-  Result<driver::PutResult> r = (*client)->Put(key, value, timeout);
-  RecordOp(invoke, r.status(), r.ok() ? Json{{"revision", r->header.revision}} : Json::object());
+  return StartedOp{*client, invoke};
+}
+
+Result<driver::PutResult> Lab::Put(const std::string& key, const std::string& value, const std::string& via,
+                                   driver::Millis timeout, std::string* served_by, int64_t client_id) {
+  Result<StartedOp> op = StartOp(key, via, client_id, {{"f", "put"}, {"key", key}, {"value", value}}, served_by);
+  if (!op.ok()) return op.status();
+  Result<driver::PutResult> r = op->client->Put(key, value, timeout);
+  RecordOp(op->invoke, r.status(), r.ok() ? Json{{"revision", r->header.revision}} : Json::object());
   return r;
 }
 
 Result<driver::GetResult> Lab::Get(const std::string& key, bool serializable, const std::string& via,
                                    driver::Millis timeout, std::string* served_by, int64_t client_id) {
-  if (key.empty()) return InvalidArgument("empty key");
-  Result<std::shared_ptr<driver::EtcdClient>> client = PickClient(via, served_by);
-  if (!client.ok()) return client.status();
-  std::shared_ptr<evidence::Journal> journal = this->journal();
-  if (!journal) return FailedPrecondition("no lab is up: run `raftlab up` first");
-  Json invoke = {{"op_id", journal->NextOpId()}, {"client", client_id}, {"f", "get"}, {"key", key},
-                 {"via", *served_by}, {"serializable", serializable}, {"phase", "invoke"}};
-  journal->Record("op", invoke);
-  Result<driver::GetResult> r = (*client)->Get(key, serializable, timeout);
+  Result<StartedOp> op =
+      StartOp(key, via, client_id, {{"f", "get"}, {"key", key}, {"serializable", serializable}}, served_by);
+  if (!op.ok()) return op.status();
+  Result<driver::GetResult> r = op->client->Get(key, serializable, timeout);
   Json done = Json::object();
   if (r.ok()) done = {{"found", r->found}, {"value", r->value}, {"revision", r->header.revision}};
-  RecordOp(invoke, r.status(), done);
+  RecordOp(op->invoke, r.status(), done);
   return r;
 }
 

@@ -25,10 +25,10 @@ Verdict CheckMsgCommitRule(const Run& run) {
   const std::string unit = "commit announcements (MsgApp/MsgHeartbeat messages)";
   if (NoCapture(run, unit, &v)) return v;
   v.unit = unit;
-  const Members members(run);
-  const VoterLookup voters(run, members);
-  const MessageClock clock(run, members);
-  const CommitAnalysis analysis = AnalyzeCommits(run, members, voters);
+  const CommitReplay replay(run);
+  const Members& members = replay.members;
+  const MessageClock& clock = replay.clock;
+  const CommitAnalysis& analysis = replay.analysis;
 
   checkutil::EvidenceList bad(40), unjudged(20);
   size_t judged = 0, carried = 0, unjudged_count = 0;

@@ -71,10 +71,10 @@ Verdict CheckMsgDurableCopies(const Run& run) {
   const std::string unit = "commit advances (distinct leader, term, commit) examined";
   if (NoCapture(run, unit, &v)) return v;
   v.unit = unit;
-  const Members members(run);
-  const VoterLookup voters(run, members);
-  const MessageClock clock(run, members);
-  const CommitAnalysis analysis = AnalyzeCommits(run, members, voters);
+  const CommitReplay replay(run);
+  const Members& members = replay.members;
+  const MessageClock& clock = replay.clock;
+  const CommitAnalysis& analysis = replay.analysis;
   const auto readings = FsyncReadings(run);
   const std::vector<WireMessage>& ms = *run.messages;
   const int64_t origin = checkutil::TimeOrigin(run);

@@ -77,4 +77,15 @@ struct CommitAnalysis {
 
 CommitAnalysis AnalyzeCommits(const Run& run, const Members& members, const VoterLookup& voters);
 
+// The commit replay of one run with what its checkers read beside it (names, voters, the
+// capture's clock), built once; members are declared first because the others refer to them.
+struct CommitReplay {
+  explicit CommitReplay(const Run& run)
+      : members(run), voters(run, members), clock(run, members), analysis(AnalyzeCommits(run, members, voters)) {}
+  const Members members;
+  const VoterLookup voters;
+  const MessageClock clock;
+  const CommitAnalysis analysis;
+};
+
 }  // namespace raftlab::evidence::msgcheck
