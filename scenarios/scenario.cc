@@ -632,7 +632,8 @@ Json ScenarioContext::NoteCapture() {
   }
   const uint64_t drops = doc->value("ps_drop", uint64_t{0}) + doc->value("ps_ifdrop", uint64_t{0});
   std::string counts;
-  for (const auto& [type, n] : doc->value("messages", Json::object()).items())
+  const Json messages = doc->value("messages", Json::object());   // named: items() does not keep a temporary alive
+  for (const auto& [type, n] : messages.items())
     counts += (counts.empty() ? "" : ", ") + type + " " + std::to_string(n.get<int64_t>());
   Line("wire capture: " + std::to_string(doc->value("packets_captured", 0)) + " packets, kernel drops " +
        std::to_string(drops) + (doc->value("truncated_at_bound", false) ? ", TRUNCATED at its size bound" : "") +
