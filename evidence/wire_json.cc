@@ -57,12 +57,6 @@ std::vector<uint64_t> IdsFrom(const json& j, const char* field) {
   return out;
 }
 
-template <typename T>
-T Get(const json& j, const char* field, T fallback = T{}) {
-  auto it = j.find(field);
-  return it == j.end() ? fallback : it->get<T>();
-}
-
 json ToJson(const WireMessage& m) {
   json j;
   j["t_ns"] = m.time_ns;
@@ -110,17 +104,17 @@ json ToJson(const WireMessage& m) {
 WireMessage FromJson(const json& j) {
   if (!j.is_object()) throw BadField{"not a JSON object"};
   WireMessage m;
-  m.time_ns = Get<int64_t>(j, "t_ns");
-  m.from = Get<std::string>(j, "from");
-  m.to = Get<std::string>(j, "to");
+  m.time_ns = j.value("t_ns", int64_t{});
+  m.from = j.value("from", std::string{});
+  m.to = j.value("to", std::string{});
   if (auto it = j.find("from_id"); it != j.end()) m.from_id = IdFrom(*it, "from_id");
   if (auto it = j.find("to_id"); it != j.end()) m.to_id = IdFrom(*it, "to_id");
-  m.type = Get<std::string>(j, "type");
+  m.type = j.value("type", std::string{});
   if (m.type.empty()) throw BadField{"no \"type\""};
-  m.term = Get<uint64_t>(j, "term");
-  m.log_term = Get<uint64_t>(j, "log_term");
-  m.index = Get<uint64_t>(j, "index");
-  m.commit = Get<uint64_t>(j, "commit");
+  m.term = j.value("term", uint64_t{});
+  m.log_term = j.value("log_term", uint64_t{});
+  m.index = j.value("index", uint64_t{});
+  m.commit = j.value("commit", uint64_t{});
   if (auto it = j.find("entries"); it != j.end()) {
     for (const json& e : *it) {
       Result<LogEntry> entry = LogEntryFromJson(e);
@@ -128,29 +122,29 @@ WireMessage FromJson(const json& j) {
       m.entries.push_back(std::move(*entry));
     }
   }
-  m.reject = Get<bool>(j, "reject");
-  m.reject_hint = Get<uint64_t>(j, "reject_hint");
+  m.reject = j.value("reject", bool{});
+  m.reject_hint = j.value("reject_hint", uint64_t{});
   if (auto it = j.find("context_hex"); it != j.end()) m.context = FromHex(it->get<std::string>(), "context_hex");
   if (auto it = j.find("snapshot"); it != j.end()) {
     WireSnapshot s;
-    s.index = Get<uint64_t>(*it, "index");
-    s.term = Get<uint64_t>(*it, "term");
+    s.index = it->value("index", uint64_t{});
+    s.term = it->value("term", uint64_t{});
     s.voters = IdsFrom(*it, "voters");
     s.learners = IdsFrom(*it, "learners");
     s.voters_outgoing = IdsFrom(*it, "voters_outgoing");
     s.learners_next = IdsFrom(*it, "learners_next");
-    s.auto_leave = Get<bool>(*it, "auto_leave");
-    s.data_size = Get<uint64_t>(*it, "data_size");
-    s.db_size = Get<uint64_t>(*it, "db_size");
+    s.auto_leave = it->value("auto_leave", bool{});
+    s.data_size = it->value("data_size", uint64_t{});
+    s.db_size = it->value("db_size", uint64_t{});
     m.snapshot = s;
   }
-  std::string stream = Get<std::string>(j, "stream", "message");
+  std::string stream = j.value("stream", std::string("message"));
   if (!ParseStreamKind(stream, &m.stream)) throw BadField{"unknown stream " + stream};
-  m.encoding = Get<std::string>(j, "encoding");
-  m.delivered = Get<bool>(j, "delivered");
-  m.delivered_ns = Get<int64_t>(j, "delivered_ns");
-  m.http_status = Get<int>(j, "http_status");
-  m.flow = Get<std::string>(j, "flow");
+  m.encoding = j.value("encoding", std::string{});
+  m.delivered = j.value("delivered", bool{});
+  m.delivered_ns = j.value("delivered_ns", int64_t{});
+  m.http_status = j.value("http_status", int{});
+  m.flow = j.value("flow", std::string{});
   return m;
 }
 
